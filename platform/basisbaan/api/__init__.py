@@ -1,0 +1,1 @@
+"""The JSON API (flask-smorest): one blueprint per resource under /api/v1/t/<tenant>/."""

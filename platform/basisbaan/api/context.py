@@ -1,0 +1,112 @@
+"""The edge of the API: tenant from the URL, bearer token, permission per view.
+
+Order of checks, so that nothing hints at another tenant's existence or data:
+no or malformed token -> 401; token of another tenant (or an unknown tenant) -> 404;
+unknown, expired or revoked token -> 401; role without the view's permission -> 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from basisbaan.auth import tokens as token_format
+from basisbaan.auth.permissions import allowed
+from basisbaan.extensions import db
+from basisbaan.models import Tenant
+from basisbaan.services import tokens as token_service
+from basisbaan.services.audit import Actor
+from basisbaan.tenancy import set_tenant
+
+TENANT_PREFIX = "/api/v1/t/<tenant>"
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # token | user
+    id: str
+    label: str
+    roles: frozenset[str]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.kind, self.id, self.label)
+
+
+def registry():
+    return current_app.extensions["basisbaan.plugins"]
+
+
+def tenant_hooks():
+    return registry().for_tenant(g.tenant)
+
+
+def _pop_tenant(endpoint, values):
+    g.tenant_slug = values.pop("tenant", None) if values else None
+
+
+def _add_tenant(endpoint, values):
+    if "tenant" not in values and getattr(g, "tenant_slug", None):
+        values["tenant"] = g.tenant_slug
+
+
+def _unauthorised():
+    abort(401, message="A valid bearer token is required.",
+          headers={"WWW-Authenticate": 'Bearer realm="basisbaan"'})
+
+
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        _unauthorised()
+    parsed = token_format.parse(raw.strip())
+    if parsed is None:
+        _unauthorised()
+    if parsed.tenant_slug != g.tenant_slug:
+        abort(404, message="Not found.")
+    tenant = db.session.scalars(select(Tenant).where(Tenant.slug == g.tenant_slug)).first()
+    if tenant is None:
+        abort(404, message="Not found.")
+    set_tenant(db.session, tenant.id)
+    token = token_service.authenticate(db.session, parsed)
+    if token is None:
+        _unauthorised()
+    g.tenant = tenant
+    g.principal = Principal("token", str(token.id), f"token:{token.name}", frozenset({token.role}))
+    now = datetime.now(timezone.utc)
+    # Record use at most once a minute per token, so reads stay reads.
+    last = token.last_used_at
+    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=timezone.utc))).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+
+
+def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:
+    """A flask-smorest blueprint under /api/v1/t/<tenant>/<path> with the tenant and token checks."""
+    bp = Blueprint(name, import_name, url_prefix=f"{TENANT_PREFIX}{path}", description=description)
+    bp.url_value_preprocessor(_pop_tenant)
+    bp.url_defaults(_add_tenant)
+    bp.before_request(_authenticate)
+    return bp
+
+
+def require(permission: str):
+    """Deny the view (403) unless the principal's roles have `permission` (basisbaan.auth.permissions)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not allowed(g.principal.roles, permission):
+                abort(403, message="Your role may not do this.")
+            return view(*args, **kwargs)
+
+        wrapper.permission = permission
+        return wrapper
+
+    return decorator

@@ -1,0 +1,28 @@
+"""Attach the API (flask-smorest) and its blueprints to the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from basisbaan.api import health, reference, tenant
+from basisbaan.api.errors import BasisbaanApi, handle_domain_error
+from basisbaan.errors import DomainError
+
+SECURITY = {
+    "components": {"securitySchemes": {"bearerAuth": {
+        "type": "http", "scheme": "bearer",
+        "description": "`basisbaan token create --tenant <slug> --role <role>` prints a token.",
+    }}},
+    "security": [{"bearerAuth": []}],
+    "info": {"description": "The Basisbaan platform API. Tenant-scoped resources live under "
+                            "/api/v1/t/{tenant}/. Errors share one shape: code, status, message, errors."},
+}
+
+
+def init_api(app: Flask) -> None:
+    app.config.setdefault("API_SPEC_OPTIONS", SECURITY)
+    api = BasisbaanApi(app)  # one per app: flask-smorest keeps the spec on the Api object
+    app.extensions["basisbaan.api"] = api
+    for bp in (health.bp, tenant.bp, reference.neighbourhoods, reference.organisations):
+        api.register_blueprint(bp)
+    app.register_error_handler(DomainError, handle_domain_error)

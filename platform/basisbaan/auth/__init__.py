@@ -1,0 +1,1 @@
+"""Authentication (API tokens; SSO comes with the web issue), roles and permissions."""

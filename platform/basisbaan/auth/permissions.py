@@ -1,0 +1,23 @@
+"""Who may do what: one table of permissions per role, used by pages and API alike."""
+
+from __future__ import annotations
+
+from basisbaan.models.auth import ROLES
+
+ALL = frozenset(ROLES)
+
+# permission -> roles that have it. Pages and endpoints name a permission, never a role.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "tenant.read": ALL,
+    "reference.read": ALL,
+    "reference.write": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+    "tokens.manage": frozenset({"admin"}),
+    "users.manage": frozenset({"admin"}),
+    "settings.manage": frozenset({"admin"}),
+}
+
+
+def allowed(roles: set[str] | frozenset[str] | list[str], permission: str) -> bool:
+    """True when any of `roles` has `permission`; unknown permissions are denied."""
+    return bool(PERMISSIONS.get(permission, frozenset()) & set(roles))

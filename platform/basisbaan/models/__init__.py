@@ -1,0 +1,13 @@
+"""All models, imported here so that metadata (and Alembic) sees every table."""
+
+from basisbaan.models.audit import AuditEvent
+from basisbaan.models.auth import ROLES, ApiToken, User, UserRole
+from basisbaan.models.base import Base, TenantOwned
+from basisbaan.models.person import Person
+from basisbaan.models.reference import Neighbourhood, Organisation
+from basisbaan.models.tenant import Tenant, TenantSettingsVersion
+
+__all__ = [
+    "ROLES", "ApiToken", "AuditEvent", "Base", "Neighbourhood", "Organisation", "Person", "Tenant",
+    "TenantOwned", "TenantSettingsVersion", "User", "UserRole",
+]

@@ -1,0 +1,1 @@
+"""Cross-municipality comparison from aggregates only (a later issue)."""

@@ -1,0 +1,1 @@
+"""Report engine; formats come from the municipality plugins and the core defaults."""

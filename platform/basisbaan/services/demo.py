@@ -1,0 +1,62 @@
+"""`basisbaan demo`: the three demo municipalities with the reference data from their documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from basisbaan.models import Neighbourhood, Organisation, Tenant
+from basisbaan.plugins import PluginRegistry
+from basisbaan.services import tenants as tenant_service
+from basisbaan.services.audit import Actor
+from basisbaan.tenancy import tenant_scope
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    plugin: str
+    settings_from: date
+
+
+DEMO_TENANTS = (
+    DemoTenant("groningen", "groningen", date(2020, 1, 1)),
+    DemoTenant("tilburg", "tilburg", date(2023, 1, 1)),
+    DemoTenant("amersfoort", "amersfoort", date(2024, 1, 1)),
+)
+
+
+def load_demo(session: Session, registry: PluginRegistry, progress=lambda message: None) -> list[Tenant]:
+    """Create the demo tenants and their reference data; running it again adds only what is missing."""
+    actor = Actor.system("demo")
+    created = []
+    for demo in DEMO_TENANTS:
+        hooks = registry.hooks(demo.plugin)
+        info = hooks.municipality_info()
+        tenant = session.scalars(select(Tenant).where(Tenant.slug == demo.slug)).first()
+        if tenant is None:
+            tenant = tenant_service.create_tenant(
+                session, registry, slug=demo.slug, name=info.name, plugin=demo.plugin,
+                cbs_code=info.cbs_code, actor=actor, settings_from=demo.settings_from)
+        reference = hooks.demo_reference_data()
+        with tenant_scope(session, tenant.id):
+            existing = set(session.scalars(select(Neighbourhood.name)))
+            for n in reference.neighbourhoods:
+                if n.name not in existing:
+                    session.add(Neighbourhood(name=n.name, kind=n.kind, cbs_code=n.cbs_code, area=n.area))
+            session.flush()
+            by_name = {n.name: n.id for n in session.scalars(select(Neighbourhood))}
+            existing = set(session.scalars(select(Organisation.name)))
+            for o in reference.organisations:
+                if o.name not in existing:
+                    session.add(Organisation(
+                        name=o.name, is_employer=o.is_employer, is_host=o.is_host, is_coaching=o.is_coaching,
+                        description=o.description,
+                        neighbourhood_id=by_name[o.neighbourhood] if o.neighbourhood else None))
+        progress(f"{tenant.name}: {len(reference.neighbourhoods)} neighbourhoods, "
+                 f"{len(reference.organisations)} organisations")
+        created.append(tenant)
+    return created

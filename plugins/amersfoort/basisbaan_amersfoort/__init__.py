@@ -1,0 +1,1 @@
+"""Municipality plugin for Amersfoort (GM0307): research stage after the council motion."""

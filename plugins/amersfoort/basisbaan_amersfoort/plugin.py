@@ -1,0 +1,47 @@
+"""Amersfoort's answers to the plugin contract (basisbaan.hookspecs)."""
+
+from basisbaan import hookimpl
+from basisbaan.domain import eligibility
+from basisbaan.domain.cao_catalogue import terms_for
+from basisbaan.domain.municipality import DemoNeighbourhood as N
+from basisbaan.domain.municipality import DemoOrganisation as O
+from basisbaan.domain.municipality import DemoReference, MunicipalityInfo
+
+from basisbaan_amersfoort.settings import AmersfoortSettingsSchema
+
+
+@hookimpl
+def municipality_info():
+    return MunicipalityInfo(
+        name="Amersfoort",
+        cbs_code="GM0307",
+        description_nl="Onderzoek naar basisbanen op verzoek van de gemeenteraad (motie).",
+        description_en="Researching basic jobs at the council's request (motion).",
+        primary_colour="#6b2c91",
+        logo_text="Gemeente Amersfoort",
+    )
+
+
+@hookimpl
+def settings_schema():
+    return AmersfoortSettingsSchema
+
+
+@hookimpl
+def eligibility_criteria(settings):
+    return [eligibility.on_social_assistance("minimum_assistance_years")]
+
+
+@hookimpl
+def cao_terms(on, settings):
+    return terms_for(settings["cao"], on)
+
+
+@hookimpl
+def demo_reference_data():
+    return DemoReference(
+        neighbourhoods=[N("Binnenstad"), N("Kruiskamp"), N("Liendert"), N("Rustenburg"), N("Schothorst"),
+                        N("Soesterkwartier"), N("Vathorst"), N("Nieuwland"), N("Hoogland", "village")],
+        organisations=[O("Gemeente Amersfoort", is_employer=True, is_coaching=True,
+                         description="Werkgever volgens de notitie bij de motie.")],
+    )

@@ -1,0 +1,44 @@
+"""Groningen's answers to the plugin contract (basisbaan.hookspecs)."""
+
+from basisbaan import hookimpl
+from basisbaan.domain import eligibility
+from basisbaan.domain.cao_catalogue import terms_for
+from basisbaan.domain.municipality import MunicipalityInfo
+
+from basisbaan_groningen.demo import REFERENCE
+from basisbaan_groningen.settings import GroningenSettingsSchema
+
+
+@hookimpl
+def municipality_info():
+    return MunicipalityInfo(
+        name="Groningen",
+        cbs_code="GM0014",
+        description_nl="Basisbanen sinds maart 2020; groei naar 250 in 2026.",
+        description_en="Basic jobs since March 2020; growing to 250 by 2026.",
+        primary_colour="#c7081b",
+        logo_text="Gemeente Groningen",
+    )
+
+
+@hookimpl
+def settings_schema():
+    return GroningenSettingsSchema
+
+
+@hookimpl
+def eligibility_criteria(settings):
+    return [
+        eligibility.on_social_assistance("minimum_assistance_years"),
+        eligibility.minimum_age("minimum_age"),
+    ]
+
+
+@hookimpl
+def cao_terms(on, settings):
+    return terms_for(settings["cao"], on)
+
+
+@hookimpl
+def demo_reference_data():
+    return REFERENCE

@@ -1,0 +1,52 @@
+"""Tilburg's answers to the plugin contract (basisbaan.hookspecs)."""
+
+from basisbaan import hookimpl
+from basisbaan.domain import eligibility
+from basisbaan.domain.cao_catalogue import terms_for
+from basisbaan.domain.municipality import DemoNeighbourhood as N
+from basisbaan.domain.municipality import DemoOrganisation as O
+from basisbaan.domain.municipality import DemoReference, MunicipalityInfo
+
+from basisbaan_tilburg.settings import TilburgSettingsSchema
+
+
+@hookimpl
+def municipality_info():
+    return MunicipalityInfo(
+        name="Tilburg",
+        cbs_code="GM0855",
+        description_nl="Pilot met vijf basisbanen sinds de zomer van 2023, tweejarige contracten.",
+        description_en="Pilot of five basic jobs since summer 2023, two-year contracts.",
+        primary_colour="#0a6b50",
+        logo_text="Gemeente Tilburg",
+    )
+
+
+@hookimpl
+def settings_schema():
+    return TilburgSettingsSchema
+
+
+@hookimpl
+def eligibility_criteria(settings):
+    return [eligibility.on_social_assistance()]
+
+
+@hookimpl
+def cao_terms(on, settings):
+    return terms_for(settings["cao"], on)
+
+
+@hookimpl
+def demo_reference_data():
+    return DemoReference(
+        neighbourhoods=[N("Centrum"), N("Noord"), N("Oud-Noord"), N("Oost"), N("Zuid"), N("West"),
+                        N("Reeshof"), N("Berkel-Enschot", "village"), N("Udenhout", "village")],
+        organisations=[
+            O("Diamant-groep", is_employer=True, is_coaching=True,
+              description="Werkgever en jobcoach van de pilot."),
+            O("Gemeente Tilburg", is_coaching=True, description="Coaches van de gemeente."),
+            O("Buurthuis Reeshof", is_host=True, neighbourhood="Reeshof",
+              description="Werkbiedende partij, betaalt een vergoeding (illustratief)."),
+        ],
+    )
