@@ -21,7 +21,8 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     Settings: code defaults < environment (DATABASE_URL, SECRET_KEY, BASISBAAN_*) < `test_config`.
     `plugin_registry` lets tests register extra municipality plugins; by default the installed ones load.
     """
-    app = Flask("basisbaan", instance_relative_config=True)
+    app = Flask("basisbaan", instance_relative_config=True,
+                instance_path=os.environ.get("BASISBAAN_INSTANCE_PATH") or None)
     config_module.load(app.config, app.instance_path, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.logger.handlers or app.config["BASISBAAN_ENV"] == "production":

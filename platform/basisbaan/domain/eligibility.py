@@ -80,10 +80,10 @@ def minimum_age(minimum_key: str = "minimum_age") -> Criterion:
 
 def on_social_assistance(minimum_years_key: str | None = None) -> Criterion:
     """Receives social assistance on the date; with `minimum_years_key`, for at least that many years."""
+    code = "social_assistance"
 
     def check(facts: Mapping[str, Any], on: date, settings: Mapping[str, Any]) -> CriterionResult:
         since = facts.get("social_assistance_since")
-        code = "social_assistance"
         if since is None or since > on:
             return CriterionResult(code, Verdict.FAIL, "Ontvangt geen bijstand.",
                                    "Does not receive social assistance.")
