@@ -2,15 +2,13 @@
 
 Order of checks, so that nothing hints at another tenant's existence or data:
 no or malformed token -> 401; token of another tenant (or an unknown tenant) -> 404;
-unknown, expired or revoked token -> 401; role without the view's permission -> 403.
+unknown, expired or revoked token -> 401; role without the view's permission -> 403 (before the body is read).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import wraps
-
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -79,6 +77,7 @@ def _authenticate():
         _unauthorised()
     g.tenant = tenant
     g.principal = Principal("token", str(token.id), f"token:{token.name}", frozenset({token.role}))
+    _authorise()
     now = datetime.now(timezone.utc)
     # Record use at most once a minute per token, so reads stay reads.
     last = token.last_used_at
@@ -97,16 +96,31 @@ def tenant_blueprint(name: str, import_name: str, path: str, description: str) -
 
 
 def require(permission: str):
-    """Deny the view (403) unless the principal's roles have `permission` (basisbaan.auth.permissions)."""
+    """Declare the permission a view needs (basisbaan.auth.permissions); checked in `_authenticate`.
+
+    The check runs before the request body or query is parsed, so a role without the permission gets
+    403 whatever it sends. A tenant-scoped view that declares no permission is refused (fail closed).
+    """
 
     def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not allowed(g.principal.roles, permission):
-                abort(403, message="Your role may not do this.")
-            return view(*args, **kwargs)
-
-        wrapper.permission = permission
-        return wrapper
+        view.permission = permission
+        return view
 
     return decorator
+
+
+def declared_permission(endpoint: str, method: str) -> str | None:
+    """The permission declared by the view serving `endpoint` for `method`, if any."""
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, "get" if method == "HEAD" else method.lower(), None)
+    return getattr(view, "permission", None)
+
+
+def _authorise() -> None:
+    permission = declared_permission(request.endpoint, request.method)
+    if permission is None:
+        abort(403, message="This endpoint declares no permission.")
+    if not allowed(g.principal.roles, permission):
+        abort(403, message="Your role may not do this.")

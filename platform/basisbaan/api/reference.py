@@ -22,17 +22,17 @@ organisations = tenant_blueprint("organisations", __name__, "/organisations",
 
 @neighbourhoods.route("")
 class Neighbourhoods(MethodView):
+    @require("reference.read")
     @neighbourhoods.arguments(NeighbourhoodQuerySchema, location="query")
     @neighbourhoods.response(200, NeighbourhoodSchema(many=True))
     @neighbourhoods.paginate(SelectPage)
-    @require("reference.read")
     def get(self, args):
         """List neighbourhoods (paginated; search with `q`)"""
         return reference.neighbourhoods_query(args["q"])
 
+    @require("reference.write")
     @neighbourhoods.arguments(NeighbourhoodSchema)
     @neighbourhoods.response(201, NeighbourhoodSchema)
-    @require("reference.write")
     def post(self, data):
         """Add a neighbourhood"""
         created = reference.create_neighbourhood(db.session, data, g.principal.actor)
@@ -42,8 +42,8 @@ class Neighbourhoods(MethodView):
 
 @neighbourhoods.route("/<uuid:neighbourhood_id>")
 class NeighbourhoodById(MethodView):
-    @neighbourhoods.response(200, NeighbourhoodSchema)
     @require("reference.read")
+    @neighbourhoods.response(200, NeighbourhoodSchema)
     def get(self, neighbourhood_id: uuid.UUID):
         """One neighbourhood"""
         return reference.get_neighbourhood(db.session, neighbourhood_id)
@@ -51,17 +51,17 @@ class NeighbourhoodById(MethodView):
 
 @organisations.route("")
 class Organisations(MethodView):
+    @require("reference.read")
     @organisations.arguments(OrganisationQuerySchema, location="query")
     @organisations.response(200, OrganisationSchema(many=True))
     @organisations.paginate(SelectPage)
-    @require("reference.read")
     def get(self, args):
         """List organisations (paginated; search with `q`, filter with `kind`)"""
         return reference.organisations_query(args["q"], args["kind"])
 
+    @require("reference.write")
     @organisations.arguments(OrganisationSchema)
     @organisations.response(201, OrganisationSchema)
-    @require("reference.write")
     def post(self, data):
         """Add an organisation"""
         created = reference.create_organisation(db.session, data, g.principal.actor)
@@ -71,8 +71,8 @@ class Organisations(MethodView):
 
 @organisations.route("/<uuid:organisation_id>")
 class OrganisationById(MethodView):
-    @organisations.response(200, OrganisationSchema)
     @require("reference.read")
+    @organisations.response(200, OrganisationSchema)
     def get(self, organisation_id: uuid.UUID):
         """One organisation"""
         return reference.get_organisation(db.session, organisation_id)

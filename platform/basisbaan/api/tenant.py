@@ -17,9 +17,9 @@ bp = tenant_blueprint("tenant", __name__, "", "The municipality (tenant) and its
 
 @bp.route("")
 class TenantResource(MethodView):
+    @require("tenant.read")
     @bp.arguments(TenantQuerySchema, location="query")
     @bp.response(200, TenantSchema)
-    @require("tenant.read")
     def get(self, args):
         """The municipality, with the settings in force on `on`"""
         on = args["on"] or date.today()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from marshmallow import ValidationError
@@ -51,9 +51,13 @@ def settings_on(session: Session, hooks: TenantHooks, on: date) -> dict[str, Any
 
 def add_version(session: Session, tenant: Tenant, hooks: TenantHooks, values: Mapping[str, Any],
                 effective_from: date, actor: Actor, note: str | None = None) -> TenantSettingsVersion:
-    """Record settings in force from `effective_from`. Earlier versions stay; computations for earlier
-    dates keep using them."""
-    stored = validate(hooks, values)
+    """Record settings in force from `effective_from`: the version before it, changed by `values`.
+
+    Earlier versions stay; computations for earlier dates keep using them. Keys the municipality never
+    chose keep following the plugin's defaults.
+    """
+    previous = version_on(session, effective_from - timedelta(days=1))
+    stored = validate(hooks, {**(previous.values if previous else {}), **values})
     exists = session.scalars(
         select(TenantSettingsVersion.id).where(TenantSettingsVersion.effective_from == effective_from)
     ).first()
@@ -65,5 +69,5 @@ def add_version(session: Session, tenant: Tenant, hooks: TenantHooks, values: Ma
     session.add(version)
     session.flush()
     record(session, actor, "settings.version_added", "tenant_settings_version", version.id,
-           effective_from=effective_from.isoformat(), keys=sorted(stored))
+           effective_from=effective_from.isoformat(), changed=sorted(values))
     return version

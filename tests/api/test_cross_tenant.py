@@ -1,0 +1,183 @@
+"""No tenant reaches another: every tenant-scoped route and method, enumerated from the url_map.
+
+A new endpoint under /api/v1/t/<tenant> is covered without touching this file. Its uuid path parameters
+are filled with ids of the other tenant's real rows (found by the parameter's name: `<thing>_id` ->
+the tenant-owned table for `<thing>`), so the test also proves those rows are not reachable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import UUIDConverter
+
+from basisbaan.api.context import TENANT_PREFIX
+from basisbaan.extensions import db
+from tests.conftest import auth
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+PROBE_BODY = {"name": "Leaked"}
+TEXT_COLUMNS = {"name", "description", "area", "cbs_code"}
+
+
+def tenant_routes(app):
+    """(rule, method) for every method of every rule under the tenant prefix."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule == TENANT_PREFIX or rule.rule.startswith(TENANT_PREFIX + "/"):
+            for method in sorted(rule.methods - SKIPPED_METHODS):
+                found.append((rule, method))
+    return found
+
+
+def test_the_enumeration_finds_the_known_routes(app):
+    routes = {(rule.rule, method) for rule, method in tenant_routes(app)}
+    assert {
+        ("/api/v1/t/<tenant>", "GET"),
+        ("/api/v1/t/<tenant>/neighbourhoods", "GET"),
+        ("/api/v1/t/<tenant>/neighbourhoods", "POST"),
+        ("/api/v1/t/<tenant>/neighbourhoods/<uuid:neighbourhood_id>", "GET"),
+        ("/api/v1/t/<tenant>/organisations", "GET"),
+        ("/api/v1/t/<tenant>/organisations", "POST"),
+        ("/api/v1/t/<tenant>/organisations/<uuid:organisation_id>", "GET"),
+    } <= routes
+
+
+def _table_for(param: str):
+    """The tenant-owned table a `<thing>_id` parameter points into."""
+    assert param.endswith("_id"), f"uuid path parameter {param!r}: name it <thing>_id"
+    stem = param[: -len("_id")]
+    candidates = [t for t in db.metadata.sorted_tables
+                  if "tenant_id" in t.c and t.name in {stem, stem + "s", stem + "es", stem[:-1] + "ies"}]
+    assert len(candidates) == 1, f"no single tenant-owned table for path parameter {param!r}"
+    return candidates[0]
+
+
+def _snapshot(owner_engine, tenant_id) -> dict:
+    """Everything a tenant has, read as the owner: ids and text values per table."""
+    snapshot = {}
+    with owner_engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            if "tenant_id" not in table.c:
+                continue
+            rows = conn.execute(select(table).where(table.c.tenant_id == tenant_id)).mappings().all()
+            snapshot[table.name] = [dict(r) for r in rows]
+    return snapshot
+
+
+def _secrets(snapshot: dict, tenant) -> set[str]:
+    """Strings that must never appear in another tenant's response."""
+    values = {str(tenant.id), tenant.id.hex}
+    for rows in snapshot.values():
+        for row in rows:
+            for key, value in row.items():
+                if key == "id" and value is not None and not isinstance(value, int):
+                    ident = uuid.UUID(str(value))
+                    values |= {str(ident), ident.hex}
+                elif key in TEXT_COLUMNS and isinstance(value, str) and len(value) > 3:
+                    values.add(value)
+    return values
+
+
+@pytest.fixture
+def world(app, client, make_tenant, make_token, owner_engine):
+    """Two municipalities with reference data of their own, and an admin token for each."""
+    tenants = {"groningen": make_tenant("groningen"), "tilburg": make_tenant("tilburg")}
+    tokens = {slug: make_token(t, "admin") for slug, t in tenants.items()}
+    data = {"groningen": ("Beijum", "Buurtcentrum Beijum"), "tilburg": ("Reeshof", "Buurthuis Reeshof")}
+    for slug, (neighbourhood, organisation) in data.items():
+        headers = auth(tokens[slug])
+        created = client.post(f"/api/v1/t/{slug}/neighbourhoods", headers=headers,
+                              json={"name": neighbourhood, "cbs_code": "WK001412", "area": f"Area of {slug}"})
+        assert created.status_code == 201, created.json
+        response = client.post(f"/api/v1/t/{slug}/organisations", headers=headers,
+                               json={"name": organisation, "is_host": True, "neighbourhood_id": created.json["id"],
+                                     "description": f"Described for {slug}"})
+        assert response.status_code == 201, response.json
+    return tenants, tokens
+
+
+def _url(rule, tenant_slug, owner_engine, tenant_id) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "tenant":
+            values[name] = tenant_slug
+            continue
+        converter = rule._converters[name]
+        assert isinstance(converter, UUIDConverter), (
+            f"{rule.rule}: path parameter {name!r} is not a uuid; extend this test to fill it")
+        table = _table_for(name)
+        with owner_engine.connect() as conn:
+            row_id = conn.execute(select(table.c.id).where(table.c.tenant_id == tenant_id)
+                                  .order_by(table.c.id).limit(1)).scalar()
+        assert row_id is not None, f"the test data has no {table.name} row of {tenant_slug}; add one"
+        values[name] = uuid.UUID(str(row_id))
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(r"<(?:[^<>:]+:)?" + re.escape(name) + ">", str(value), path)
+    assert "<" not in path, path
+    return path
+
+
+@pytest.mark.parametrize("attacker, victim", [("tilburg", "groningen"), ("groningen", "tilburg")])
+def test_another_tenants_token_gets_404_on_every_route(app, client, owner_engine, world, attacker, victim):
+    tenants, tokens = world
+    victim_tenant = tenants[victim]
+    before = _snapshot(owner_engine, victim_tenant.id)
+    secrets = _secrets(before, victim_tenant)
+    assert any("Beijum" in s or "Reeshof" in s for s in secrets)  # the check below has teeth
+
+    routes = tenant_routes(app)
+    assert routes
+    checked = []
+    for rule, method in routes:
+        url = _url(rule, victim, owner_engine, victim_tenant.id)
+        # Control: the victim's own admin reaches the same URL (so the ids are real and reachable).
+        if method == "GET":
+            own = client.get(url, headers=auth(tokens[victim]))
+            assert own.status_code == 200, (url, own.status_code, own.json)
+        response = client.open(url, method=method, headers=auth(tokens[attacker]), json=PROBE_BODY)
+        assert response.status_code == 404, (method, url, response.status_code, response.json)
+        body = response.json
+        assert set(body) == {"code", "status", "message", "errors"}
+        assert body["code"] == "not_found" and body["status"] == 404 and body["errors"] == {}
+        text_body = response.get_data(as_text=True)
+        leaked = [s for s in secrets if s in text_body]
+        assert not leaked, (method, url, leaked)
+        assert victim not in text_body.lower()
+        checked.append((method, rule.rule))
+    assert len(checked) == len(routes)
+    # Nothing was written to the victim's data.
+    assert _snapshot(owner_engine, victim_tenant.id) == before
+
+
+def test_another_tenants_ids_are_not_reachable_on_ones_own_url(app, client, owner_engine, world):
+    """Tilburg's admin on Tilburg's own URLs, with Groningen's ids: not found, as if they did not exist."""
+    tenants, tokens = world
+    victim = tenants["groningen"]
+    before = _snapshot(owner_engine, victim.id)
+    secrets = _secrets(before, victim)
+    with_ids = [(rule, method) for rule, method in tenant_routes(app) if set(rule.arguments) - {"tenant"}]
+    assert with_ids
+    for rule, method in with_ids:
+        url = _url(rule, "groningen", owner_engine, victim.id).replace("/t/groningen", "/t/tilburg", 1)
+        response = client.open(url, method=method, headers=auth(tokens["tilburg"]), json=PROBE_BODY)
+        assert response.status_code == 404, (method, url, response.status_code, response.json)
+        assert set(response.json) == {"code", "status", "message", "errors"}
+        assert not [s for s in secrets if s in response.get_data(as_text=True)]
+    assert _snapshot(owner_engine, victim.id) == before
+
+
+def test_listings_show_only_the_tenants_own_rows(client, world):
+    _, tokens = world
+    for slug, own, other in (("groningen", "Beijum", "Reeshof"), ("tilburg", "Reeshof", "Beijum")):
+        for resource in ("neighbourhoods", "organisations"):
+            response = client.get(f"/api/v1/t/{slug}/{resource}?page_size=100", headers=auth(tokens[slug]))
+            assert response.status_code == 200
+            names = " ".join(item["name"] for item in response.json)
+            assert own in names and other not in names
+            assert json.loads(response.headers["X-Pagination"])["total"] == 1

@@ -1,0 +1,110 @@
+"""The OpenAPI document describes every tenant route of the app, the bearer scheme and the error shape."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from basisbaan.api.context import TENANT_PREFIX
+from basisbaan.api.errors import ErrorSchema
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def openapi_path(rule: str) -> str:
+    """/api/v1/t/<tenant>/x/<uuid:x_id> -> /api/v1/t/{tenant}/x/{x_id}"""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return json.loads(response.get_data(as_text=True))  # valid JSON, parsed independently of Flask
+
+
+def test_openapi_path_conversion():
+    assert openapi_path("/api/v1/t/<tenant>") == "/api/v1/t/{tenant}"
+    assert (openapi_path("/api/v1/t/<tenant>/n/<uuid:neighbourhood_id>")
+            == "/api/v1/t/{tenant}/n/{neighbourhood_id}")
+
+
+def test_openapi_document_basics(spec):
+    assert spec["openapi"].startswith("3.")
+    assert spec["info"]["title"] and spec["info"]["version"] == "v1"
+
+
+def test_every_tenant_route_is_documented_with_its_methods(app, spec):
+    rules = [r for r in app.url_map.iter_rules()
+             if r.rule == TENANT_PREFIX or r.rule.startswith(TENANT_PREFIX + "/")]
+    assert len(rules) >= 5
+    for rule in rules:
+        path = openapi_path(rule.rule)
+        assert path in spec["paths"], f"{rule.rule} is missing from the OpenAPI document"
+        item = spec["paths"][path]
+        for method in rule.methods - SKIPPED_METHODS:
+            operation = item.get(method.lower())
+            assert operation, f"{method} {path} is not documented"
+            assert operation.get("summary") or operation.get("description"), f"{method} {path} has no summary"
+        # Every path parameter of the rule is declared.
+        declared = {p["name"] for p in item.get("parameters", [])}
+        for operation in (item[m.lower()] for m in rule.methods - SKIPPED_METHODS):
+            declared |= {p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"}
+        assert set(rule.arguments) <= declared, (path, rule.arguments, declared)
+
+
+def test_documented_tenant_paths_exist_in_the_app(app, spec):
+    rules = {openapi_path(r.rule) for r in app.url_map.iter_rules()}
+    for path in spec["paths"]:
+        assert path in rules, f"{path} is documented but not served"
+
+
+def test_bearer_security_scheme(spec):
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["type"] == "http"
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert {"bearerAuth": []} in spec["security"]
+    # The health check is public; the tenant routes inherit the bearer requirement.
+    assert spec["paths"]["/healthz"]["get"]["security"] == []
+    for path, item in spec["paths"].items():
+        if path.startswith("/api/v1/t/"):
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    assert operation.get("security", spec["security"]) == spec["security"], path
+
+
+def test_error_schema(spec):
+    error = spec["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == set(ErrorSchema().fields) == {"code", "status", "message", "errors"}
+    assert set(error["required"]) == {"code", "status", "message"}
+    assert error["properties"]["status"]["type"] == "integer"
+    default = spec["components"]["responses"]["DEFAULT_ERROR"]
+    assert default["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
+    # Operations taking input document their validation error with the error schema.
+    post = spec["paths"]["/api/v1/t/{tenant}/neighbourhoods"]["post"]
+    assert "422" in post["responses"]
+    assert post["responses"]["422"]["$ref"].endswith("/UNPROCESSABLE_ENTITY")
+    ref = spec["components"]["responses"]["UNPROCESSABLE_ENTITY"]
+    assert ref["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
+
+
+def test_paginated_lists_document_the_pagination_header(spec):
+    for path in ("/api/v1/t/{tenant}/neighbourhoods", "/api/v1/t/{tenant}/organisations"):
+        get = spec["paths"][path]["get"]
+        names = {p["name"] for p in get["parameters"] if p["in"] == "query"}
+        assert {"page", "page_size", "q"} <= names
+        assert "X-Pagination" in get["responses"]["200"].get("headers", {})
+
+
+def test_docs_page(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "openapi.json" in response.get_data(as_text=True)
+
+
+def test_spec_needs_no_token(client):
+    assert client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer garbage"}).status_code == 200
