@@ -3,17 +3,27 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard platform/basisbaan/translations/*/LC_MESSAGES/messages.po))
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install test-sqlite test-postgres lock clean
+.PHONY: run test install test-sqlite test-postgres browser lock translations clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# NL Design System CSS and Redoc for the pages; oidc-provider and axe-core for the tests.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(STAMP) $(NODE_STAMP) $(CATALOGS)
 
 ## Set everything up and serve the platform on SQLite with demo data at http://127.0.0.1:8000
 run: install
@@ -22,19 +32,28 @@ run: install
 	BASISBAAN_DEMO_LOGIN=1 $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'basisbaan:create_app()'
 
 ## Install what the tests need and run them all: SQLite always, PostgreSQL when reachable (required in CI)
-test: install test-sqlite test-postgres
+test: install browser test-sqlite test-postgres
+
+browser:
+	@scripts/ensure-chromium.sh
 
 test-sqlite: install
 	BASISBAAN_TEST_DB=sqlite $(BIN)/pytest
 
+# The browser tests exercise the pages, not the database: they run once, in the SQLite pass.
 test-postgres: install
 	@if $(BIN)/python -m tests.postgres_available; then \
-		BASISBAAN_TEST_DB=postgresql $(BIN)/pytest; \
+		BASISBAAN_TEST_DB=postgresql $(BIN)/pytest -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required when CI=true but is not reachable (see BASISBAAN_TEST_POSTGRES_URL)." >&2; exit 1; \
 	else \
 		echo "PostgreSQL not reachable: the PostgreSQL pass did not run. Set BASISBAAN_TEST_POSTGRES_URL to run it."; \
 	fi
+
+## Re-extract the interface texts after changing templates or code, then translate the new ones
+translations: install
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k N_ -o platform/basisbaan/translations/messages.pot .
+	$(BIN)/pybabel update --quiet -i platform/basisbaan/translations/messages.pot -d platform/basisbaan/translations
 
 ## Re-resolve the pinned dependency set after changing pyproject.toml
 lock: install
@@ -43,4 +62,5 @@ lock: install
 		-o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache test-output
+	find platform -name '*.mo' -delete

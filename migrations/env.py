@@ -41,9 +41,17 @@ def run_offline() -> None:
 def run_online() -> None:
     engine = create_engine(normalise_database_url(owner_url), poolclass=pool.NullPool) if owner_url else db.engine
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables; with foreign keys enforced, dropping a parent table
+            # would cascade-delete its children. SQLite applies this pragma only outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection goes back to the app
+            connection.commit()
         if owner_url and connection.dialect.name == "postgresql":
             provision_app_login(connection, current_app.config["SQLALCHEMY_DATABASE_URI"])
             connection.commit()

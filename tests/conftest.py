@@ -124,6 +124,7 @@ def _empty_tables(request):
         return
     app = request.getfixturevalue("app")
     engine = request.getfixturevalue("owner_engine")
+    app.extensions["basisbaan.limiter"].reset()  # rate-limit counters start fresh for each test
     yield
     with app.app_context():
         db.session.remove()

@@ -37,7 +37,9 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     migrate.init_app(app, db, directory=app.config["BASISBAAN_MIGRATIONS_DIR"])
 
     from basisbaan.api.registration import init_api
+    from basisbaan.web import init_web
 
+    init_web(app)
     init_api(app)
     return app
 

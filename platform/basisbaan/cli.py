@@ -9,11 +9,13 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from basisbaan import crypto
 from basisbaan.app import create_app
 from basisbaan.errors import DomainError
 from basisbaan.extensions import db
 from basisbaan.services import demo as demo_service
 from basisbaan.services import settings as settings_service
+from basisbaan.services import sso as sso_service
 from basisbaan.services import tenants as tenant_service
 from basisbaan.services import tokens as token_service
 from basisbaan.services.audit import Actor
@@ -100,6 +102,40 @@ def tenant_settings(slug, effective_from, settings) -> None:
         _fail(error)
     db.session.commit()
     click.echo(f"Settings for {slug} in force from {effective_from.date().isoformat()}.")
+
+
+@tenant.command("sso")
+@click.option("--tenant", "slug", required=True)
+@click.option("--issuer", required=True, help="The provider's issuer URL (discovery at /.well-known/...)")
+@click.option("--client-id", required=True)
+@click.option("--client-secret", default=None, help="Stored encrypted; omit to keep the stored secret")
+@click.option("--scopes", default="openid profile email", show_default=True)
+@click.option("--role-claim", default="groups", show_default=True, help="Claim that carries the roles")
+@click.option("--role-map", "role_map", multiple=True, metavar="ROLE=VALUE",
+              help="Claim value that grants a role (repeatable), e.g. coach=basisbaan-coach")
+@with_appcontext
+def tenant_sso(slug, issuer, client_id, client_secret, scopes, role_claim, role_map) -> None:
+    """Configure sign-in with the municipality's OpenID Connect provider."""
+    try:
+        found = tenant_service.get_by_slug(db.session, slug)
+        with tenant_scope(db.session, found.id):
+            settings = sso_service.SsoSettings(issuer=issuer, client_id=client_id, client_secret=client_secret,
+                                               scopes=scopes, role_claim=role_claim,
+                                               role_map=sso_service.parse_role_map(role_map))
+            provider = sso_service.configure(db.session, found, current_app.extensions["basisbaan.secrets"],
+                                             settings, Actor.system())
+            version = provider.version
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Sign-in for {slug} uses {issuer} (settings version {version}). "
+               f"Register the redirect URI <base URL>/t/{slug}/auth/callback at the provider.")
+
+
+@main.command("generate-key")
+def generate_key() -> None:
+    """Print a new encryption key for BASISBAAN_ENCRYPTION_KEYS."""
+    click.echo(crypto.generate_key())
 
 
 @main.group()

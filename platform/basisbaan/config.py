@@ -29,13 +29,24 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BASISBAAN_DATABASE_OWNER_URL": None,
         "BASISBAAN_MIGRATIONS_DIR": str(SOURCE_ROOT / "migrations"),
         "BASISBAAN_TOKEN_MAX_DAYS": 366,
+        # Comma-separated Fernet keys, newest first; derived from SECRET_KEY in development when unset.
+        "BASISBAAN_ENCRYPTION_KEYS": None,
+        # Redis for rate-limit counters shared between workers; memory when unset.
+        "BASISBAAN_REDIS_URL": None,
+        "BASISBAAN_NODE_MODULES": str(SOURCE_ROOT / "node_modules"),
+        "BASISBAAN_DEFAULT_LOCALE": "nl",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "basisbaan_session",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "API_TITLE": "Basisbaan platform API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_REDOC_PATH": "docs",
-        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.5.1/bundles/redoc.standalone.js",
+        "OPENAPI_REDOC_URL": "/static/vendor/redoc.standalone.js",
     }
 
 
@@ -68,7 +79,8 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         values["SECRET_KEY"] = environ["SECRET_KEY"]
     for key, raw in environ.items():
         if key.startswith("BASISBAAN_") and not key.startswith("BASISBAAN_TEST_"):
-            values[key] = raw if key.endswith(("_URL", "_DIR", "_KEY")) else _parse_env_value(raw)
+            keep_text = key.endswith(("_URL", "_DIR", "_KEY", "_KEYS", "_MODULES", "_LOCALE"))
+            values[key] = raw if keep_text else _parse_env_value(raw)
     return values
 
 
@@ -82,6 +94,8 @@ def load(config: dict[str, Any], instance_path: str, test_config: Mapping[str, A
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config.get("BASISBAAN_DATABASE_OWNER_URL"):
         config["BASISBAAN_DATABASE_OWNER_URL"] = normalise_database_url(config["BASISBAAN_DATABASE_OWNER_URL"])
+    if config["BASISBAAN_ENV"] == "production":
+        config["SESSION_COOKIE_SECURE"] = True
     check(config)
 
 
@@ -97,3 +111,6 @@ def check(config: Mapping[str, Any]) -> None:
         )
     if config.get("BASISBAAN_DEMO_LOGIN"):
         raise ConfigError("BASISBAAN_DEMO_LOGIN must not be enabled in production.")
+    if not config.get("BASISBAAN_ENCRYPTION_KEYS"):
+        raise ConfigError("BASISBAAN_ENCRYPTION_KEYS must be set in production "
+                          "(generate one with `basisbaan generate-key`).")

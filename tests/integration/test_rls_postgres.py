@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, TenantOwned, User,
+from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, TenantOwned, User,
                               UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
 
@@ -49,6 +49,8 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
         "tenant_id": tenant_id, "name": "t", "role": "viewer", "secret_hash": "0" * 64,
         "expires_at": datetime.now(timezone.utc) + timedelta(days=1)})
     conn.execute(AuditEvent.__table__.insert(), {"tenant_id": tenant_id, "actor_type": "system", "action": "seed"})
+    conn.execute(SsoProvider.__table__.insert(), {"tenant_id": tenant_id, "issuer": f"https://idp/{tag}",
+                                                  "client_id": "c", "client_secret_encrypted": "x"})
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, e
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, Tenant, TenantOwned,
+from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, Tenant, TenantOwned,
                               TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
                                tenant_scope)
@@ -61,7 +61,8 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
         user.role_rows = [UserRole(role=role) for role in roles]
         token = ApiToken(name="t", role="viewer", secret_hash="0" * 64,
                          expires_at=datetime.now(timezone.utc) + timedelta(days=30))
-        session.add_all([org, *people, user, token])
+        sso = SsoProvider(issuer="https://idp.example", client_id="basisbaan", client_secret_encrypted="x")
+        session.add_all([org, *people, user, token, sso])
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id
         side.persons = {p.family_name: p.id for p in people}

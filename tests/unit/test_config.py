@@ -4,6 +4,7 @@ import pytest
 
 from basisbaan import config
 from basisbaan.config import ConfigError
+from basisbaan.crypto import generate_key
 
 GOOD_KEY = "k" * 40
 
@@ -46,6 +47,7 @@ def test_urls_and_keys_from_the_environment_stay_strings():
     ({"BASISBAAN_ENV": "production", "SECRET_KEY": config.INSECURE_SECRET_KEY}, "SECRET_KEY"),
     ({"BASISBAAN_ENV": "production", "SECRET_KEY": GOOD_KEY, "BASISBAAN_DEMO_LOGIN": "1"}, "DEMO_LOGIN"),
     ({"BASISBAAN_ENV": "staging"}, "BASISBAAN_ENV"),
+    ({"BASISBAAN_ENV": "production", "SECRET_KEY": GOOD_KEY}, "ENCRYPTION_KEYS"),
 ])
 def test_production_refuses_unsafe_settings(environ, message):
     with pytest.raises(ConfigError, match=message):
@@ -53,7 +55,7 @@ def test_production_refuses_unsafe_settings(environ, message):
 
 
 def test_production_starts_with_safe_settings():
-    values = load({"BASISBAAN_ENV": "production", "SECRET_KEY": GOOD_KEY})
+    values = load({"BASISBAAN_ENV": "production", "SECRET_KEY": GOOD_KEY, "BASISBAAN_ENCRYPTION_KEYS": generate_key()})
     assert values["BASISBAAN_ENV"] == "production"
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_smorest import Blueprint, abort
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 from sqlalchemy import select
 
 from basisbaan.auth import tokens as token_format
@@ -22,6 +24,7 @@ from basisbaan.services.audit import Actor
 from basisbaan.tenancy import set_tenant
 
 TENANT_PREFIX = "/api/v1/t/<tenant>"
+SESSION_USER = "user_id"
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,10 @@ def _unauthorised():
 
 
 def _authenticate():
+    """Bearer token for machines; the signed-in browser session for the platform's own pages."""
     header = request.headers.get("Authorization", "")
+    if not header and session.get(SESSION_USER):
+        return _authenticate_session()
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         _unauthorised()
@@ -68,14 +74,10 @@ def _authenticate():
         _unauthorised()
     if parsed.tenant_slug != g.tenant_slug:
         abort(404, message="Not found.")
-    tenant = db.session.scalars(select(Tenant).where(Tenant.slug == g.tenant_slug)).first()
-    if tenant is None:
-        abort(404, message="Not found.")
-    set_tenant(db.session, tenant.id)
+    tenant = _tenant_or_404()
     token = token_service.authenticate(db.session, parsed)
     if token is None:
         _unauthorised()
-    g.tenant = tenant
     g.principal = Principal("token", str(token.id), f"token:{token.name}", frozenset({token.role}))
     _authorise()
     now = datetime.now(timezone.utc)
@@ -84,6 +86,33 @@ def _authenticate():
     if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=timezone.utc))).total_seconds() > 60:
         token.last_used_at = now
         db.session.commit()
+
+
+def _tenant_or_404() -> Tenant:
+    tenant = db.session.scalars(select(Tenant).where(Tenant.slug == g.tenant_slug)).first()
+    if tenant is None:
+        abort(404, message="Not found.")
+    g.tenant = tenant
+    set_tenant(db.session, tenant.id)
+    return tenant
+
+
+def _authenticate_session():
+    from basisbaan.web.context import session_tenant_mismatch, signed_in_user
+
+    tenant = _tenant_or_404()
+    if session_tenant_mismatch(tenant.id):
+        abort(404, message="Not found.")
+    user = signed_in_user(tenant)
+    if user is None:
+        _unauthorised()
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken"))
+        except ValidationError:
+            abort(400, message="A CSRF token (X-CSRFToken header) is required with a browser session.")
+    g.principal = Principal("user", str(user.id), user.display_name, frozenset(user.roles))
+    _authorise()
 
 
 def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:

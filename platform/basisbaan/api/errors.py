@@ -65,7 +65,9 @@ class BasisbaanApi(Api):
 
     def handle_http_exception(self, error: HTTPException):
         if not wants_json():
-            return error
+            from basisbaan.web.errors import render_error
+
+            return render_error(error)
         data = getattr(error, "data", None) or {}
         if error.code >= 500:
             original = getattr(error, "original_exception", None)

@@ -25,4 +25,6 @@ def init_api(app: Flask) -> None:
     app.extensions["basisbaan.api"] = api
     for bp in (health.bp, tenant.bp, reference.neighbourhoods, reference.organisations):
         api.register_blueprint(bp)
+        # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
+        app.extensions["csrf"].exempt(bp)
     app.register_error_handler(DomainError, handle_domain_error)

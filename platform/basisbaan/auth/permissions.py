@@ -8,6 +8,7 @@ ALL = frozenset(ROLES)
 
 # permission -> roles that have it. Pages and endpoints name a permission, never a role.
 PERMISSIONS: dict[str, frozenset[str]] = {
+    "dashboard.view": ALL,
     "tenant.read": ALL,
     "reference.read": ALL,
     "reference.write": frozenset({"admin"}),
@@ -15,6 +16,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
+    "sso.manage": frozenset({"admin"}),
 }
 
 

@@ -5,9 +5,10 @@ from basisbaan.models.auth import ROLES, ApiToken, User, UserRole
 from basisbaan.models.base import Base, TenantOwned
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
+from basisbaan.models.sso import SsoProvider
 from basisbaan.models.tenant import Tenant, TenantSettingsVersion
 
 __all__ = [
-    "ROLES", "ApiToken", "AuditEvent", "Base", "Neighbourhood", "Organisation", "Person", "Tenant",
+    "ROLES", "ApiToken", "AuditEvent", "Base", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",
 ]

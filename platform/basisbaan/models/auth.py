@@ -21,6 +21,8 @@ class User(PublicId, TenantOwned, Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "issuer", "subject"),
         UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(["tenant_id", "organisation_id"], ["organisations.tenant_id", "organisations.id"],
+                             ondelete="RESTRICT"),
     )
 
     issuer: Mapped[str] = mapped_column(String(500))
@@ -29,6 +31,8 @@ class User(PublicId, TenantOwned, Timestamped, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # For job coaches of an external coaching organisation: they see only that organisation's participants.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from basisbaan.texts import N_
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import Neighbourhood, Organisation
 from basisbaan.services.audit import Actor, record
@@ -50,7 +51,7 @@ def _name_taken(session: Session, model, name: str) -> bool:
 
 def create_neighbourhood(session: Session, data: Mapping[str, Any], actor: Actor) -> Neighbourhood:
     if _name_taken(session, Neighbourhood, data["name"]):
-        raise Conflict("A neighbourhood with this name exists.", {"name": ["Already in use."]})
+        raise Conflict("A neighbourhood with this name exists.", {"name": [N_("Already in use.")]})
     neighbourhood = Neighbourhood(**data)
     session.add(neighbourhood)
     session.flush()
@@ -61,12 +62,12 @@ def create_neighbourhood(session: Session, data: Mapping[str, Any], actor: Actor
 def create_organisation(session: Session, data: Mapping[str, Any], actor: Actor) -> Organisation:
     data = dict(data)
     if _name_taken(session, Organisation, data["name"]):
-        raise Conflict("An organisation with this name exists.", {"name": ["Already in use."]})
+        raise Conflict("An organisation with this name exists.", {"name": [N_("Already in use.")]})
     if data.get("neighbourhood_id") is not None:
         try:
             get_neighbourhood(session, data["neighbourhood_id"])
         except NotFound:
-            raise InvalidInput("Unknown neighbourhood.", {"neighbourhood_id": ["No such neighbourhood."]})
+            raise InvalidInput("Unknown neighbourhood.", {"neighbourhood_id": [N_("No such neighbourhood.")]})
     organisation = Organisation(**data)
     session.add(organisation)
     session.flush()

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basisbaan.texts import N_
 from basisbaan.errors import Conflict, InvalidInput
 from basisbaan.models import Tenant, TenantSettingsVersion
 from basisbaan.plugins import TenantHooks
@@ -63,7 +64,7 @@ def add_version(session: Session, tenant: Tenant, hooks: TenantHooks, values: Ma
     ).first()
     if exists:
         raise Conflict("A settings version with this effective date exists.",
-                       {"effective_from": ["A version with this date exists already."]})
+                       {"effective_from": [N_("A version with this date exists already.")]})
     version = TenantSettingsVersion(tenant_id=tenant.id, effective_from=effective_from, values=stored,
                                     note=note, created_by=actor.label)
     session.add(version)

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basisbaan.texts import N_
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import Tenant
 from basisbaan.plugins import PluginRegistry, UnknownPluginError
@@ -26,11 +27,11 @@ def create_tenant(session: Session, registry: PluginRegistry, *, slug: str, name
     """Create a municipality bound to an installed plugin, with its first settings version."""
     errors: dict[str, list[str]] = {}
     if not SLUG_RE.match(slug or ""):
-        errors["slug"] = ["Use lowercase letters, digits and hyphens (at most 63)."]
+        errors["slug"] = [N_("Use lowercase letters, digits and hyphens (at most 63).")]
     if not (name or "").strip():
-        errors["name"] = ["Required."]
+        errors["name"] = [N_("Required.")]
     if not CBS_CODE_RE.match(cbs_code or ""):
-        errors["cbs_code"] = ["A CBS municipality code looks like GM0014."]
+        errors["cbs_code"] = [N_("A CBS municipality code looks like GM0014.")]
     try:
         hooks = registry.hooks(plugin)
     except UnknownPluginError as exc:
@@ -39,9 +40,9 @@ def create_tenant(session: Session, registry: PluginRegistry, *, slug: str, name
     if errors:
         raise InvalidInput("The municipality cannot be created.", errors)
     if session.scalars(select(Tenant).where(Tenant.slug == slug)).first():
-        raise Conflict("A municipality with this slug exists.", {"slug": ["Already in use."]})
+        raise Conflict("A municipality with this slug exists.", {"slug": [N_("Already in use.")]})
     if session.scalars(select(Tenant).where(Tenant.cbs_code == cbs_code)).first():
-        raise Conflict("A municipality with this CBS code exists.", {"cbs_code": ["Already in use."]})
+        raise Conflict("A municipality with this CBS code exists.", {"cbs_code": [N_("Already in use.")]})
 
     tenant = Tenant(slug=slug, name=name.strip(), plugin=plugin, cbs_code=cbs_code)
     session.add(tenant)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from basisbaan.auth import tokens as token_format
+from basisbaan.texts import N_
 from basisbaan.errors import InvalidInput, NotFound
 from basisbaan.models import ROLES, ApiToken, Tenant
 from basisbaan.services.audit import Actor, record
@@ -28,7 +29,7 @@ def create(session: Session, tenant: Tenant, *, role: str, name: str, days: int,
     if not 1 <= days <= max_days:
         errors["days"] = [f"Must be between 1 and {max_days}."]
     if not (name or "").strip():
-        errors["name"] = ["Required."]
+        errors["name"] = [N_("Required.")]
     if errors:
         raise InvalidInput("The token cannot be created.", errors)
     now = now or datetime.now(timezone.utc)
