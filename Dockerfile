@@ -1,5 +1,13 @@
 # Production image: gunicorn as a non-root user, configured through the environment
-# (DATABASE_URL, SECRET_KEY, BASISBAAN_*). Run migrations with `basisbaan db upgrade -x owner_url=...`.
+# (DATABASE_URL, SECRET_KEY, BASISBAAN_ENCRYPTION_KEYS, BASISBAAN_*).
+# Migrate with: docker run ... basisbaan db upgrade -x owner_url=postgresql://owner@db/basisbaan
+
+# Front-end assets from npm (NL Design System CSS, Redoc): only the runtime dependencies.
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,15 +16,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     BASISBAAN_ENV=production \
     BASISBAAN_INSTANCE_PATH=/app/instance \
-    BASISBAAN_MIGRATIONS_DIR=/app/migrations
+    BASISBAAN_MIGRATIONS_DIR=/app/migrations \
+    BASISBAAN_NODE_MODULES=/app/node_modules
 
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 COPY platform ./platform
 COPY plugins ./plugins
 COPY migrations ./migrations
+COPY --from=assets /build/node_modules/@utrecht ./node_modules/@utrecht
+COPY --from=assets /build/node_modules/redoc/bundles ./node_modules/redoc/bundles
 
 RUN pip install -c requirements.lock . \
+ && pybabel compile -d "$(python -c 'import basisbaan, os; print(os.path.dirname(basisbaan.__file__))')/translations" \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin basisbaan \
  && mkdir -p /app/instance && chown basisbaan:basisbaan /app/instance
 

@@ -52,8 +52,8 @@ test-postgres: install
 
 ## Re-extract the interface texts after changing templates or code, then translate the new ones
 translations: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k N_ -o platform/basisbaan/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -i platform/basisbaan/translations/messages.pot -d platform/basisbaan/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o platform/basisbaan/translations/messages.pot .
+	$(BIN)/pybabel update -i platform/basisbaan/translations/messages.pot -d platform/basisbaan/translations
 
 ## Re-resolve the pinned dependency set after changing pyproject.toml
 lock: install

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -21,6 +22,11 @@ ROLE_LABELS = {
 KIND_LABELS = {"neighbourhood": _l("Neighbourhood"), "village": _l("Village"), "district": _l("District")}
 
 
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
     """Put a service's field errors on the form's fields (unknown fields go to the form as a whole)."""
     for name, messages in errors.items():
@@ -33,7 +39,7 @@ def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
 
 class NeighbourhoodForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in NEIGHBOURHOOD_KINDS])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in NEIGHBOURHOOD_KINDS])
     cbs_code = StringField(_l("CBS neighbourhood code"), validators=[
         Optional(), Regexp(r"^WK\d{6}$", message=_l("A CBS neighbourhood code looks like WK001401."))],
         description=_l("Optional, for example WK001401."))
@@ -73,7 +79,7 @@ class SsoForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("What the token is for, for example the benefits system export."))
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="viewer")
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="viewer")
     days = IntegerField(_l("Valid for (days)"), validators=[DataRequired(), NumberRange(1, 366)], default=90)
 
 

@@ -16,7 +16,7 @@ from basisbaan.services import sso as sso_service
 from basisbaan.services import tokens as token_service
 from basisbaan.services import users as user_service
 from basisbaan.web.context import page, tenant_pages
-from basisbaan.web.forms import ConfirmForm, SsoForm, TokenForm, UserForm, apply_errors
+from basisbaan.web.forms import ConfirmForm, SsoForm, TokenForm, UserForm, apply_errors, options
 from basisbaan.web.pagination import paginate
 
 bp = tenant_pages("web_admin", __name__)
@@ -42,7 +42,7 @@ def user_detail(user_id: uuid.UUID):
     form = UserForm(obj=None if request.method == "POST" else user)
     organisations = db.session.scalars(select(Organisation).where(Organisation.is_coaching)
                                        .order_by(Organisation.name)).all()
-    form.organisation_id.choices = [("", _("None"))] + [(str(o.id), o.name) for o in organisations]
+    form.organisation_id.choices = options([("", _("None"))] + [(str(o.id), o.name) for o in organisations])
     if request.method == "GET":
         form.organisation_id.data = str(user.organisation_id) if user.organisation_id else ""
     if form.validate_on_submit():

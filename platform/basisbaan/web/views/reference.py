@@ -13,7 +13,7 @@ from basisbaan.extensions import db
 from basisbaan.models import Neighbourhood
 from basisbaan.services import reference
 from basisbaan.web.context import page, tenant_pages
-from basisbaan.web.forms import NeighbourhoodForm, OrganisationForm, apply_errors
+from basisbaan.web.forms import NeighbourhoodForm, OrganisationForm, apply_errors, options
 from basisbaan.web.pagination import paginate
 
 bp = tenant_pages("web_reference", __name__)
@@ -62,7 +62,7 @@ def organisations():
 def new_organisation():
     form = OrganisationForm()
     hoods = db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all()
-    form.neighbourhood_id.choices = [("", _("None"))] + [(str(n.id), n.name) for n in hoods]
+    form.neighbourhood_id.choices = options([("", _("None"))] + [(str(n.id), n.name) for n in hoods])
     if form.validate_on_submit():
         data = {"name": form.name.data.strip(), "is_employer": form.is_employer.data, "is_host": form.is_host.data,
                 "is_coaching": form.is_coaching.data, "description": form.description.data or None,

@@ -1,0 +1,173 @@
+"""Every page in both languages, checked with axe-core; keyboard use; demo sign-in; forms with errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from basisbaan.extensions import db
+from basisbaan.models import ApiToken, User
+from basisbaan.services.tenants import get_by_slug
+from basisbaan.tenancy import tenant_scope
+from tests.browser.conftest import run_axe
+
+# GET pages that are not HTML pages to check (assets, redirects, the OpenID callback).
+NOT_PAGES = {"static", "web_assets.vendor", "web_tenant.theme", "web_i18n.set_language", "web_auth.login",
+             "web_auth.callback", "api-docs.openapi_json", "api-docs.openapi_redoc", "health.healthz"}
+
+
+def demo_sign_in(page, base: str, tenant: str = "Groningen", role: str = "admin") -> None:
+    page.goto(f"{base}/demo-login")
+    page.get_by_role("heading", name=tenant).wait_for()
+    labels = {"admin": "Beheerder", "coach": "Coach", "viewer": "Meekijker"}
+    page.locator("form", has=page.locator(f"input[name=tenant][value={tenant.lower()}]")) \
+        .filter(has=page.locator(f"input[name=role][value={role}]")).get_by_role("button").click()
+    page.wait_for_url(re.compile(rf"/t/{tenant.lower()}/$"))
+    assert labels[role] in page.content() or role in page.content()
+
+
+def ids(app, slug):
+    with app.app_context():
+        tenant = get_by_slug(db.session, slug)
+        with tenant_scope(db.session, tenant.id):
+            user = db.session.scalars(select(User.id)).first()
+            token = db.session.scalars(select(ApiToken.id)).first()
+        db.session.remove()
+    return user, token
+
+
+@pytest.fixture
+def demo_tenants(app, make_tenant):
+    for slug in ("groningen", "tilburg"):
+        make_tenant(slug)
+
+
+def visit_and_check(page, url: str, lang: str, violations: dict) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status < 500, (url, response and response.status)
+    assert page.locator("html").get_attribute("lang") == lang, url
+    assert page.locator("h1").count() == 1, url
+    found = run_axe(page)
+    if found:
+        violations[f"{lang} {url}"] = found
+
+
+def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants, app):
+    base, served = live_server
+    demo_sign_in(page, base)
+    page.goto(f"{base}/t/groningen/admin/tokens")
+    page.get_by_label("Naam").fill("Koppeling")
+    page.get_by_role("button", name="Token aanmaken").click()
+    assert "bb_groningen_" in page.locator("#new-token").inner_text()
+    user_id, token_id = ids(app, "groningen")
+    tenant_pages = ["/", "/neighbourhoods", "/neighbourhoods/new", "/organisations", "/organisations/new",
+                    "/admin/users", f"/admin/users/{user_id}", "/admin/sso", "/admin/tokens", "/admin/audit"]
+    urls = [f"{base}/", f"{base}/demo-login"] + [f"{base}/t/groningen{p}" for p in tenant_pages] + [
+        f"{base}/t/groningen/no-such-page"]
+    violations: dict = {}
+    for lang in ("nl", "en"):
+        page.goto(f"{base}/language/{lang}?next=/")
+        for url in urls:
+            visit_and_check(page, url, lang, violations)
+    # Pages that need another state: signed out, and forms showing their error summary.
+    for lang in ("nl", "en"):
+        page.goto(f"{base}/language/{lang}?next=/t/groningen/neighbourhoods/new")
+        page.locator("main form[method=post] button[type=submit]").click()
+        assert page.locator("#error-summary").is_visible()
+        assert page.locator("#error-summary a[href='#name']").count() == 1
+        violations.update({f"{lang} new neighbourhood with errors": v for v in [run_axe(page)] if v})
+        page.goto(f"{base}/t/groningen/admin/sso")
+        page.locator("main form[method=post] button[type=submit]").click()
+        assert page.locator("#error-summary").is_visible()
+        violations.update({f"{lang} sso with errors": v for v in [run_axe(page)] if v})
+    page.get_by_role("button", name=re.compile("Sign out|Uitloggen")).click()
+    page.wait_for_url(re.compile("/signed-out$"))
+    violations.update({"signed out": v for v in [run_axe(page)] if v})
+    assert violations == {}
+
+    # Every GET page of the web blueprints was visited above (new pages must join this test).
+    visited = {"web_home.index", "web_platform_auth.demo_login", "web_tenant.dashboard",
+               "web_reference.neighbourhoods", "web_reference.new_neighbourhood", "web_reference.organisations",
+               "web_reference.new_organisation", "web_admin.users", "web_admin.user_detail", "web_admin.sso",
+               "web_admin.tokens", "web_admin.audit", "web_auth.signed_out"}
+    get_pages = {rule.endpoint for rule in served.url_map.iter_rules()
+                 if "GET" in rule.methods and not rule.rule.startswith("/api/v1/t/")} - NOT_PAGES
+    assert get_pages <= visited, f"pages without a browser check: {sorted(get_pages - visited)}"
+
+
+def test_keyboard_skip_link_and_visible_focus(page, live_server, demo_tenants):
+    base, _ = live_server
+    demo_sign_in(page, base)
+    page.goto(f"{base}/t/groningen/neighbourhoods")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "the focused skip link has no visible outline"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # The search works from the keyboard alone.
+    page.get_by_label(re.compile("Zoeken op naam|Search by name")).focus()
+    page.keyboard.type("Beij")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=Beij"))
+
+
+def test_form_errors_keep_the_input_and_name_the_fields(page, live_server, demo_tenants):
+    base, _ = live_server
+    demo_sign_in(page, base)
+    page.goto(f"{base}/t/groningen/neighbourhoods/new")
+    page.get_by_label("CBS-wijkcode").fill("WK12")
+    page.get_by_role("button", name="Opslaan").click()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.locator("a[href='#name']").count() == 1
+    assert summary.locator("a[href='#cbs_code']").count() == 1
+    assert page.get_by_label("CBS-wijkcode").input_value() == "WK12"
+    assert page.get_by_label("CBS-wijkcode").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Naam").fill("Selwerd-Noord")
+    page.get_by_label("CBS-wijkcode").fill("WK001499")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile("/neighbourhoods$"))
+    assert "Selwerd-Noord" in page.content()
+
+
+def test_pages_work_without_javascript(browser, live_server, demo_tenants):
+    base, _ = live_server
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        demo_sign_in(page, base, role="admin")
+        page.goto(f"{base}/t/groningen/organisations/new")
+        page.get_by_label("Naam").fill("Buurthuis De Linde")
+        page.get_by_label("Werkbiedende partij").check()
+        page.get_by_role("button", name="Opslaan").click()
+        page.wait_for_url(re.compile("/organisations$"))
+        assert "Buurthuis De Linde" in page.content()
+    finally:
+        context.close()
+
+
+def test_each_municipality_has_its_own_theme(page, live_server, demo_tenants):
+    base, _ = live_server
+    colours = {}
+    for tenant in ("Groningen", "Tilburg"):
+        demo_sign_in(page, base, tenant=tenant, role="viewer")
+        colours[tenant] = page.evaluate(
+            "getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        assert tenant in page.locator(".site-header__home").inner_text()
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(re.compile("/signed-out$"))
+    assert colours["Groningen"] != colours["Tilburg"]
+
+
+def test_the_axe_check_finds_violations(page, live_server):
+    """Control: the same check reports a page with an unlabelled field and an image without text."""
+    base, _ = live_server
+    page.goto(f"{base}/")
+    page.set_content('<html lang="nl"><head><title>x</title></head><body><main><h1>x</h1>'
+                     '<img src="/static/app.css"><input type="text"></main></body></html>')
+    found = {v["id"] for v in run_axe(page)}
+    assert {"image-alt", "label"} <= found
