@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, g, render_template, Response
 from sqlalchemy import func, select
 
@@ -11,6 +13,8 @@ from basisbaan.web.assets import theme_css
 from basisbaan.web.context import page, tenant_pages
 
 bp = Blueprint("web_home", __name__)
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_COLOUR = "#154273"
 tenant_bp = tenant_pages("web_tenant", __name__)
 
 
@@ -35,7 +39,9 @@ def dashboard():
 @tenant_bp.get("/theme.css")
 @page(public=True)
 def theme():
-    info = g.hooks.municipality_info()
-    response = Response(theme_css(info.primary_colour), mimetype="text/css")
+    colour = g.hooks.municipality_info().primary_colour
+    if not HEX_COLOUR.match(colour or ""):
+        colour = DEFAULT_COLOUR  # a plugin's value goes into CSS: only a plain hex colour is accepted
+    response = Response(theme_css(colour), mimetype="text/css")
     response.cache_control.max_age = 300
     return response
