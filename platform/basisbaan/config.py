@@ -35,6 +35,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BASISBAAN_REDIS_URL": None,
         "BASISBAAN_NODE_MODULES": str(SOURCE_ROOT / "node_modules"),
         "BASISBAAN_DEFAULT_LOCALE": "nl",
+        "BASISBAAN_IMPORT_MAX_BYTES": 10_000_000,
+        "MAX_CONTENT_LENGTH": 12_000_000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "basisbaan_session",

@@ -20,6 +20,11 @@ def eligibility_criteria(settings):
 
 
 @hookimpl(trylast=True)
+def admission_places(settings):
+    return None
+
+
+@hookimpl(trylast=True)
 def report_formats():
     return [
         ReportFormat("kpi-overview", "Kerncijfers", "Key figures",

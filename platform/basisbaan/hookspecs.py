@@ -54,6 +54,16 @@ def eligibility_criteria(settings: Mapping[str, Any]):
 
 
 @hookspec(firstresult=True)
+def admission_places(settings: Mapping[str, Any]):
+    """Say how many basisbanen the municipality can fill at once, if it has a fixed number.
+
+    Called by the intake service when a coach decides to start a candidate. Returns an int (Tilburg's
+    pilot: five places) or None for no fixed limit. When every place is taken, the candidate goes on the
+    waiting list instead of starting.
+    """
+
+
+@hookspec(firstresult=True)
 def cao_terms(on: date, settings: Mapping[str, Any]):
     """Give the collective-agreement terms that apply to the municipality's basisbanen on a date.
 

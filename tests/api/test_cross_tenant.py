@@ -15,13 +15,15 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import UUIDConverter
 
-from basisbaan.api.context import TENANT_PREFIX
+from basisbaan.api.context import TENANT_PREFIX, declared_permission
+from basisbaan.auth.permissions import allowed
 from basisbaan.extensions import db
+from basisbaan.models import ROLES
 from tests.conftest import auth
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 PROBE_BODY = {"name": "Leaked"}
-TEXT_COLUMNS = {"name", "description", "area", "cbs_code"}
+TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "family_name", "bsn_last3"}
 
 
 def tenant_routes(app):
@@ -83,13 +85,32 @@ def _secrets(snapshot: dict, tenant) -> set[str]:
     return values
 
 
+def role_for(app, rule, method) -> str:
+    """A role that has the permission the route declares (so a 404 comes from tenancy, not from the role)."""
+    with app.app_context():
+        permission = declared_permission(rule.endpoint, method)
+    assert permission, f"{method} {rule.rule} declares no permission"
+    return next(role for role in ROLES if allowed({role}, permission))
+
+
+class RoleTokens(dict):
+    """slug -> {role: token}; `tokens[slug]` alone is the admin's token."""
+
+    def __getitem__(self, slug):
+        return dict.__getitem__(self, slug)["admin"]
+
+    def role(self, slug, role):
+        return dict.__getitem__(self, slug)[role]
+
+
 @pytest.fixture
 def world(app, client, make_tenant, make_token, owner_engine):
-    """Two municipalities with reference data of their own, and an admin token for each."""
+    """Two municipalities with reference data and a candidate of their own, and a token per role for each."""
     tenants = {"groningen": make_tenant("groningen"), "tilburg": make_tenant("tilburg")}
-    tokens = {slug: make_token(t, "admin") for slug, t in tenants.items()}
-    data = {"groningen": ("Beijum", "Buurtcentrum Beijum"), "tilburg": ("Reeshof", "Buurthuis Reeshof")}
-    for slug, (neighbourhood, organisation) in data.items():
+    tokens = RoleTokens({slug: {role: make_token(t, role) for role in ROLES} for slug, t in tenants.items()})
+    data = {"groningen": ("Beijum", "Buurtcentrum Beijum", "111222333"),
+            "tilburg": ("Reeshof", "Buurthuis Reeshof", "123456782")}
+    for slug, (neighbourhood, organisation, bsn) in data.items():
         headers = auth(tokens[slug])
         created = client.post(f"/api/v1/t/{slug}/neighbourhoods", headers=headers,
                               json={"name": neighbourhood, "cbs_code": "WK001412", "area": f"Area of {slug}"})
@@ -98,6 +119,14 @@ def world(app, client, make_tenant, make_token, owner_engine):
                                json={"name": organisation, "is_host": True, "neighbourhood_id": created.json["id"],
                                      "description": f"Described for {slug}"})
         assert response.status_code == 201, response.json
+        coach = auth(tokens.role(slug, "coach"))
+        candidate = client.post(f"/api/v1/t/{slug}/candidates", headers=coach, json={
+            "given_names": "Kandidaat", "family_name": f"Van {neighbourhood}", "bsn": bsn,
+            "referral_source": "self", "referral_date": "2023-01-02", "neighbourhood_id": created.json["id"]})
+        assert candidate.status_code == 201, candidate.json
+        talk = client.post(f"/api/v1/t/{slug}/candidates/{candidate.json['id']}/conversations", headers=coach,
+                           json={"held_on": "2023-01-05", "notes": f"Notes of {slug}"})
+        assert talk.status_code == 201, talk.json
     return tenants, tokens
 
 
@@ -127,20 +156,23 @@ def _url(rule, tenant_slug, owner_engine, tenant_id) -> str:
 def test_another_tenants_token_gets_404_on_every_route(app, client, owner_engine, world, attacker, victim):
     tenants, tokens = world
     victim_tenant = tenants[victim]
+    routes = tenant_routes(app)
+    assert routes
+    # Control: the victim's own users reach the same URLs (so the ids are real and reachable).
+    for rule, method in routes:
+        if method == "GET":
+            url = _url(rule, victim, owner_engine, victim_tenant.id)
+            own = client.get(url, headers=auth(tokens.role(victim, role_for(app, rule, method))),
+                             query_string={"from": "2020-01-01", "to": "2030-01-01"} if "funnel" in url else None)
+            assert own.status_code == 200, (url, own.status_code, own.json)
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = _secrets(before, victim_tenant)
     assert any("Beijum" in s or "Reeshof" in s for s in secrets)  # the check below has teeth
-
-    routes = tenant_routes(app)
-    assert routes
     checked = []
     for rule, method in routes:
         url = _url(rule, victim, owner_engine, victim_tenant.id)
-        # Control: the victim's own admin reaches the same URL (so the ids are real and reachable).
-        if method == "GET":
-            own = client.get(url, headers=auth(tokens[victim]))
-            assert own.status_code == 200, (url, own.status_code, own.json)
-        response = client.open(url, method=method, headers=auth(tokens[attacker]), json=PROBE_BODY)
+        token = tokens.role(attacker, role_for(app, rule, method))
+        response = client.open(url, method=method, headers=auth(token), json=PROBE_BODY)
         assert response.status_code == 404, (method, url, response.status_code, response.json)
         body = response.json
         assert set(body) == {"code", "status", "message", "errors"}
@@ -156,7 +188,7 @@ def test_another_tenants_token_gets_404_on_every_route(app, client, owner_engine
 
 
 def test_another_tenants_ids_are_not_reachable_on_ones_own_url(app, client, owner_engine, world):
-    """Tilburg's admin on Tilburg's own URLs, with Groningen's ids: not found, as if they did not exist."""
+    """Tilburg on Tilburg's own URLs with Groningen's ids: answered exactly as for ids that do not exist."""
     tenants, tokens = world
     victim = tenants["groningen"]
     before = _snapshot(owner_engine, victim.id)
@@ -165,10 +197,16 @@ def test_another_tenants_ids_are_not_reachable_on_ones_own_url(app, client, owne
     assert with_ids
     for rule, method in with_ids:
         url = _url(rule, "groningen", owner_engine, victim.id).replace("/t/groningen", "/t/tilburg", 1)
-        response = client.open(url, method=method, headers=auth(tokens["tilburg"]), json=PROBE_BODY)
-        assert response.status_code == 404, (method, url, response.status_code, response.json)
+        unknown = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", str(uuid.uuid4()), url)
+        token = auth(tokens.role("tilburg", role_for(app, rule, method)))
+        response = client.open(url, method=method, headers=token, json=PROBE_BODY)
+        nonexistent = client.open(unknown, method=method, headers=token, json=PROBE_BODY)
+        assert response.status_code in (404, 422), (method, url, response.status_code, response.json)
+        assert (response.status_code, response.json) == (nonexistent.status_code, nonexistent.json), url
         assert set(response.json) == {"code", "status", "message", "errors"}
         assert not [s for s in secrets if s in response.get_data(as_text=True)]
+        if method == "GET":
+            assert response.status_code == 404
     assert _snapshot(owner_engine, victim.id) == before
 
 

@@ -7,6 +7,7 @@ by `basisbaan.api.context.require`), roles from `basisbaan.models.ROLES`, the ex
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 
@@ -82,7 +83,12 @@ def setup(app, client, make_tenant, make_token):
     neighbourhood = client.post("/api/v1/t/groningen/neighbourhoods", headers=admin, json={"name": "Beijum"})
     organisation = client.post("/api/v1/t/groningen/organisations", headers=admin, json={"name": "Thermiek BV"})
     assert neighbourhood.status_code == organisation.status_code == 201
-    ids = {"neighbourhood_id": neighbourhood.json["id"], "organisation_id": organisation.json["id"]}
+    coach = auth(tokens["coach"])
+    candidate = client.post("/api/v1/t/groningen/candidates", headers=coach, json={
+        "given_names": "Sam", "family_name": "Matrix", "referral_source": "self", "referral_date": "2023-01-01"})
+    assert candidate.status_code == 201, candidate.json
+    ids = {"neighbourhood_id": neighbourhood.json["id"], "organisation_id": organisation.json["id"],
+           "candidate_id": candidate.json["id"]}
     return tokens, ids
 
 
@@ -95,9 +101,27 @@ def _url(rule, ids) -> str:
     return path
 
 
-def _body():
-    # Valid for the create endpoints; a unique name so that allowed roles really create.
-    return {"name": f"Matrix {next(_counter)}"}
+# Valid requests per route, so that allowed roles really succeed (a unique name so creating works twice).
+BODIES = {
+    ("/candidates", "POST"): lambda n: {"given_names": "Kim", "family_name": f"Matrix {n}",
+                                        "referral_source": "self", "referral_date": "2023-01-01"},
+    ("/candidates/<uuid:candidate_id>", "PATCH"): lambda n: {"phone": f"06{n:08d}"},
+    ("/candidates/<uuid:candidate_id>/conversations", "POST"): lambda n: {"held_on": "2023-01-10"},
+    ("/candidates/<uuid:candidate_id>/decision", "POST"): lambda n: {"outcome": "on_hold", "decided_on": "2023-01-11"},
+}
+QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"}}
+MULTIPART = {("/candidates/import", "POST"): lambda n: {
+    "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
+
+
+def _body(rule=None, method=None):
+    key = (rule.rule.removeprefix(TENANT_PREFIX), method) if rule is not None else None
+    n = next(_counter)
+    return BODIES[key](n) if key in BODIES else {"name": f"Matrix {n}"}
+
+
+def _query(rule, method):
+    return QUERIES.get((rule.rule.removeprefix(TENANT_PREFIX), method))
 
 
 def test_permission_matrix(app, client, setup):
@@ -106,7 +130,13 @@ def test_permission_matrix(app, client, setup):
     outcomes = []
     for (rule, method, permission), role in itertools.product(views, ROLES):
         url = _url(rule, ids)
-        response = client.open(url, method=method, headers=auth(tokens[role]), json=_body())
+        key = (rule.rule.removeprefix(TENANT_PREFIX), method)
+        if key in MULTIPART:
+            response = client.open(url, method=method, headers=auth(tokens[role]), data=MULTIPART[key](next(_counter)),
+                                   content_type="multipart/form-data")
+        else:
+            response = client.open(url, method=method, headers=auth(tokens[role]), json=_body(rule, method),
+                                   query_string=_query(rule, method))
         expected_allowed = role in PERMISSIONS[permission]
         if expected_allowed:
             assert response.status_code not in (401, 403), (role, method, url, response.json)
@@ -141,3 +171,10 @@ def test_expected_matrix_for_the_current_views(app):
     assert table[("/organisations/<uuid:organisation_id>", "GET")] == "reference.read"
     assert PERMISSIONS["reference.write"] == {"admin"}
     assert PERMISSIONS["tenant.read"] == set(ROLES)
+    assert table[("/candidates", "GET")] == "candidates.read"
+    assert table[("/candidates/<uuid:candidate_id>/bsn", "GET")] == "candidates.bsn"
+    assert table[("/funnel", "GET")] == "funnel.view"
+    # Candidates are personal data: coaches only; the funnel is an aggregate.
+    for permission in ("candidates.read", "candidates.write", "candidates.bsn", "candidates.special"):
+        assert PERMISSIONS[permission] == {"coach"}
+    assert PERMISSIONS["funnel.view"] == {"coach", "admin", "viewer"}

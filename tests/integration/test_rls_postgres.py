@@ -9,14 +9,15 @@ forgets enable_tenant_rls() or grant_app() fails here.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, TenantOwned, User,
+from basisbaan.models import (ApiToken, Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation,
+                               AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, TenantOwned, User,
                               UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
 
@@ -51,6 +52,19 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
     conn.execute(AuditEvent.__table__.insert(), {"tenant_id": tenant_id, "actor_type": "system", "action": "seed"})
     conn.execute(SsoProvider.__table__.insert(), {"tenant_id": tenant_id, "issuer": f"https://idp/{tag}",
                                                   "client_id": "c", "client_secret_encrypted": "x"})
+    candidate = uuid.uuid4()
+    person = conn.execute(select(Person.__table__.c.id).where(Person.__table__.c.tenant_id == tenant_id)
+                          .order_by(Person.__table__.c.family_name).limit(1)).scalar_one()
+    conn.execute(Candidate.__table__.insert(), {
+        "id": candidate, "tenant_id": tenant_id, "person_id": person, "status": "started",
+        "status_since": date(2023, 1, 3), "referral_source": "self", "referral_date": date(2023, 1, 1)})
+    conn.execute(CandidateStatusChange.__table__.insert(), {"tenant_id": tenant_id, "candidate_id": candidate,
+                                                            "status": "referred", "changed_on": date(2023, 1, 1)})
+    conn.execute(IntakeConversation.__table__.insert(), {"tenant_id": tenant_id, "candidate_id": candidate,
+                                                         "held_on": date(2023, 1, 2)})
+    conn.execute(CandidateDecision.__table__.insert(), {
+        "tenant_id": tenant_id, "candidate_id": candidate, "decided_on": date(2023, 1, 3), "outcome": "started",
+        "resulting_status": "started", "eligibility": "pass"})
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, exists, func, insert, select,
@@ -18,7 +18,8 @@ from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, e
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, Tenant, TenantOwned,
+from basisbaan.models import (ApiToken, Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation,
+                               AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, Tenant, TenantOwned,
                               TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
                                tenant_scope)
@@ -63,6 +64,17 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
                          expires_at=datetime.now(timezone.utc) + timedelta(days=30))
         sso = SsoProvider(issuer="https://idp.example", client_id="basisbaan", client_secret_encrypted="x")
         session.add_all([org, *people, user, token, sso])
+        session.flush()
+        candidate = Candidate(person_id=people[-1].id, status="started", status_since=date(2023, 1, 3),
+                              referral_source="self", referral_date=date(2023, 1, 1))
+        session.add(candidate)
+        session.flush()
+        session.add_all([
+            CandidateStatusChange(candidate_id=candidate.id, status="referred", changed_on=date(2023, 1, 1)),
+            IntakeConversation(candidate_id=candidate.id, held_on=date(2023, 1, 2)),
+            CandidateDecision(candidate_id=candidate.id, decided_on=date(2023, 1, 3), outcome="started",
+                              resulting_status="started", eligibility="pass"),
+        ])
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id
         side.persons = {p.family_name: p.id for p in people}

@@ -63,7 +63,7 @@ def loaded_settings(hooks, values=None) -> dict:
 
 def test_the_contract_declares_the_expected_hooks():
     assert hookspec_names() == sorted(["municipality_info", "settings_schema", "eligibility_criteria",
-                                       "cao_terms", "report_formats", "demo_reference_data"])
+                                       "admission_places", "cao_terms", "report_formats", "demo_reference_data"])
 
 
 @pytest.mark.parametrize("name", hookspec_names())
@@ -162,9 +162,10 @@ def test_settings_schema_is_the_municipalitys_own(plugin_registry):
 
 
 EXPECTED_CRITERIA = {
-    "groningen": ["social_assistance", "minimum_age"],
-    "tilburg": ["social_assistance"],
-    "amersfoort": ["social_assistance"],
+    "groningen": ["social_assistance", "minimum_age", "no_reintegration_track", "no_prospect_of_work",
+                  "available_hours"],
+    "tilburg": ["social_assistance", "no_reintegration_track"],
+    "amersfoort": ["long_term_or_after_participation_job", "no_reintegration_track"],
     "testville": ["minimum_age"],
 }
 
@@ -177,8 +178,9 @@ def test_hook_eligibility_criteria(plugin_registry, name):
     assert all(isinstance(c, Criterion) for c in criteria)
     assert [c.code for c in criteria] == EXPECTED_CRITERIA[name]
     on = date(2025, 6, 1)
-    # Someone of 40 on assistance for ten years passes everywhere.
-    strong = {"date_of_birth": date(1985, 1, 1), "social_assistance_since": date(2015, 1, 1)}
+    # Someone of 40 on assistance for ten years, no track, judged without prospects, 32 hours: passes everywhere.
+    strong = {"date_of_birth": date(1985, 1, 1), "social_assistance_since": date(2015, 1, 1),
+              "reintegration_track": None, "no_prospect_of_work": True, "available_hours": 32}
     assert evaluate(criteria, strong, on, settings).overall == Verdict.PASS
     # Someone not on assistance and aged 20 fails everywhere (each plugin has at least one of the checks).
     weak = {"date_of_birth": date(2005, 1, 1), "social_assistance_since": None}
@@ -196,6 +198,51 @@ def test_eligibility_criteria_use_the_settings_passed(plugin_registry):
     lowered = loaded_settings(hooks, {"minimum_age": 25})
     assert evaluate(hooks.eligibility_criteria(settings=default), aged_28, on, default).overall == Verdict.FAIL
     assert evaluate(hooks.eligibility_criteria(settings=lowered), aged_28, on, lowered).overall == Verdict.PASS
+
+
+EXPECTED_PLACES = {"groningen": None, "tilburg": 5, "amersfoort": None, "testville": None}
+
+
+@pytest.mark.parametrize("name", sorted(PLUGINS))
+def test_hook_admission_places(plugin_registry, name):
+    hooks = plugin_registry.hooks(name)
+    assert hooks.admission_places(settings=loaded_settings(hooks)) == EXPECTED_PLACES[name]
+
+
+def test_admission_places_follow_the_settings(plugin_registry):
+    hooks = plugin_registry.hooks("tilburg")
+    assert hooks.admission_places(settings=loaded_settings(hooks, {"pilot_places": 12})) == 12
+
+
+def test_groningen_criteria_leave_the_prospect_of_work_to_the_coach(plugin_registry):
+    hooks = plugin_registry.hooks("groningen")
+    settings = loaded_settings(hooks)
+    facts = {"date_of_birth": date(1970, 1, 1), "social_assistance_since": date(2015, 1, 1),
+             "reintegration_track": None, "no_prospect_of_work": None, "available_hours": 32}
+    on = date(2023, 3, 1)
+    result = evaluate(hooks.eligibility_criteria(settings=settings), facts, on, settings)
+    assert result.overall == Verdict.JUDGEMENT
+    assert [r.code for r in result.results if r.verdict == Verdict.JUDGEMENT] == ["no_prospect_of_work"]
+    # 24 hours is outside 32-36: only by agreement.
+    fewer = evaluate(hooks.eligibility_criteria(settings=settings), {**facts, "no_prospect_of_work": True,
+                                                                     "available_hours": 24}, on, settings)
+    assert fewer.overall == Verdict.JUDGEMENT
+    agreed = evaluate(hooks.eligibility_criteria(settings=settings),
+                      {**facts, "no_prospect_of_work": True, "available_hours": 24, "hours_agreed": True}, on, settings)
+    assert agreed.overall == Verdict.PASS
+    in_track = evaluate(hooks.eligibility_criteria(settings=settings),
+                        {**facts, "no_prospect_of_work": True, "reintegration_track": "taal"}, on, settings)
+    assert in_track.overall == Verdict.FAIL
+
+
+def test_amersfoort_accepts_no_work_after_a_participation_job(plugin_registry):
+    hooks = plugin_registry.hooks("amersfoort")
+    settings = loaded_settings(hooks)
+    recent = {"social_assistance_since": date(2024, 1, 1), "reintegration_track": None}
+    on = date(2025, 6, 1)
+    assert evaluate(hooks.eligibility_criteria(settings=settings), recent, on, settings).overall == Verdict.FAIL
+    after_job = {**recent, "after_participation_job": True}
+    assert evaluate(hooks.eligibility_criteria(settings=settings), after_job, on, settings).overall == Verdict.PASS
 
 
 EXPECTED_CAO = {"groningen": "cao_sw", "tilburg": "cao_sw", "amersfoort": "cao_aan_de_slag",

@@ -17,6 +17,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
     "sso.manage": frozenset({"admin"}),
+    # Candidates are personal data: coaches only (job coaches and viewers never see them).
+    "candidates.read": frozenset({"coach"}),
+    "candidates.write": frozenset({"coach"}),
+    "candidates.import": frozenset({"coach"}),
+    "candidates.export": frozenset({"coach"}),
+    "candidates.special": frozenset({"coach"}),  # debts, health, limitations
+    "candidates.bsn": frozenset({"coach"}),  # reveal the full BSN (audited)
+    # Funnel counts are aggregates without personal data.
+    "funnel.view": frozenset({"coach", "admin", "viewer"}),
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKeyConstraint, Index, String, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from basisbaan.models.base import Base, PublicId, TenantOwned, Timestamped
 
@@ -18,6 +18,8 @@ class Person(PublicId, TenantOwned, Timestamped, Base):
     __tablename__ = "persons"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
+        # One person per BSN within a municipality; the keyed hash makes look-up possible without the BSN.
+        UniqueConstraint("tenant_id", "bsn_hash"),
         Index(None, "tenant_id", "family_name"),
         ForeignKeyConstraint(
             ["tenant_id", "neighbourhood_id"], ["neighbourhoods.tenant_id", "neighbourhoods.id"],
@@ -33,3 +35,13 @@ class Person(PublicId, TenantOwned, Timestamped, Base):
     neighbourhood_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # BSN: encrypted (shown masked, revealed to coaches with an audit event) and a keyed hash for look-up,
+    # so a database dump reveals neither.
+    bsn_encrypted: Mapped[str | None] = mapped_column(Text)
+    bsn_hash: Mapped[str | None] = mapped_column(String(64))
+    bsn_last3: Mapped[str | None] = mapped_column(String(3))
+
+    neighbourhood = relationship(
+        "Neighbourhood", lazy="joined", viewonly=True,
+        primaryjoin="and_(Person.neighbourhood_id == Neighbourhood.id, Person.tenant_id == Neighbourhood.tenant_id)",
+        foreign_keys="[Person.neighbourhood_id, Person.tenant_id]")

@@ -14,9 +14,11 @@ from flask import Blueprint, abort, current_app, g, redirect, request, session, 
 from sqlalchemy import select
 
 from basisbaan.auth.permissions import allowed
+from basisbaan.errors import DomainError
 from basisbaan.extensions import db
 from basisbaan.models import Tenant, User
 from basisbaan.tenancy import set_tenant
+from basisbaan.web.errors import render_domain_error
 
 SESSION_TENANT = "tenant_id"
 SESSION_USER = "user_id"
@@ -93,6 +95,7 @@ def tenant_pages(name: str, import_name: str) -> Blueprint:
     bp.url_value_preprocessor(_pop_tenant)
     bp.url_defaults(_add_tenant)
     bp.before_request(_load_tenant)
+    bp.register_error_handler(DomainError, render_domain_error)
     return bp
 
 

@@ -6,6 +6,8 @@ from flask import render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from basisbaan.errors import DomainError
+
 
 def _texts(code: int) -> tuple[str, str]:
     return {
@@ -19,7 +21,15 @@ def _texts(code: int) -> tuple[str, str]:
 
 
 def render_error(error: HTTPException):
-    code = error.code or 500
+    return render_status(error.code or 500)
+
+
+def render_domain_error(error: DomainError):
+    """A service's error that a page did not handle (an unknown or another tenant's id, for example):
+    the site's error page with the error's status, not the API's JSON."""
+    return render_status(error.status)
+
+
+def render_status(code: int):
     title, message = _texts(code)
-    response = render_template("web/error.html", title=title, message=message), code
-    return response
+    return render_template("web/error.html", title=title, message=message), code

@@ -27,6 +27,14 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def translate(message) -> str:
+    """A service's English message in the reader's language (basisbaan.texts)."""
+    template = getattr(message, "template", None)
+    if template is not None:
+        return gettext(template, **message.params)
+    return gettext(str(message))
+
+
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
     """Put a service's field errors on the form's fields (unknown fields go to the form as a whole)."""
     for name, messages in errors.items():
@@ -34,7 +42,7 @@ def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
         target = field.errors if field is not None else form.form_errors
         if isinstance(target, tuple):
             target = field.errors = list(target)
-        target.extend(gettext(str(m)) for m in (messages if isinstance(messages, list) else [messages]))
+        target.extend(translate(m) for m in (messages if isinstance(messages, list) else [messages]))
 
 
 class NeighbourhoodForm(FlaskForm):

@@ -18,8 +18,13 @@ def select_locale() -> str:
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only local paths: never an absolute or protocol-relative URL (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only local paths: never an absolute or protocol-relative URL (open redirect).
+
+    Control characters are refused too: browsers drop tabs and newlines from URLs (so "/<tab>/evil.example"
+    becomes "//evil.example"), and a newline cannot go into the Location header at all.
+    """
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
         return target
     return fallback
 

@@ -26,10 +26,13 @@ class PageOf:
 
 
 def paginate(stmt, per_page: int = PER_PAGE) -> PageOf:
+    """The requested page of `stmt`; a page number past the end shows the last page (and a huge one
+    never reaches the database as an OFFSET it cannot hold)."""
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        requested = int(request.args.get("page", 1))
     except ValueError:
-        page = 1
-    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
+        requested = 1
+    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
+    page = min(max(1, requested), max(1, -(-total // per_page)))
     items = db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
-    return PageOf(items, page, per_page, total or 0)
+    return PageOf(items, page, per_page, total)

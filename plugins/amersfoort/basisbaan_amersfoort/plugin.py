@@ -29,7 +29,8 @@ def settings_schema():
 
 @hookimpl
 def eligibility_criteria(settings):
-    return [eligibility.on_social_assistance("minimum_assistance_years")]
+    return [eligibility.long_term_assistance_or_after_participation_job("minimum_assistance_years"),
+            eligibility.no_reintegration_track()]
 
 
 @hookimpl

@@ -28,9 +28,13 @@ def settings_schema():
 
 @hookimpl
 def eligibility_criteria(settings):
+    # From the municipality's site and council letters; "long-term" per the Amersfoort note on Groningen.
     return [
         eligibility.on_social_assistance("minimum_assistance_years"),
         eligibility.minimum_age("minimum_age"),
+        eligibility.no_reintegration_track(),
+        eligibility.no_prospect_of_work(),
+        eligibility.available_hours("eligible_hours_min", "eligible_hours_max"),
     ]
 
 

@@ -10,6 +10,9 @@ class GroningenSettingsSchema(CoreSettingsSchema):
     minimum_age = fields.Integer(load_default=27, validate=validate.Range(18, 67))
     # "long-term receipt": the Amersfoort note describes Groningen's target group as > 3 years on assistance.
     minimum_assistance_years = fields.Integer(load_default=3, validate=validate.Range(0, 20))
+    # Candidates should be available 32-36 hours a week (fewer by agreement); contracts may be 20-36.
+    eligible_hours_min = fields.Integer(load_default=32, validate=validate.Range(1, 40))
+    eligible_hours_max = fields.Integer(load_default=36, validate=validate.Range(1, 40))
     hours_per_week_min = fields.Integer(load_default=20, validate=validate.Range(1, 40))
     hours_per_week_max = fields.Integer(load_default=36, validate=validate.Range(1, 40))
     default_hours_per_week = fields.Integer(load_default=32, validate=validate.Range(1, 40))

@@ -29,7 +29,12 @@ def settings_schema():
 
 @hookimpl
 def eligibility_criteria(settings):
-    return [eligibility.on_social_assistance()]
+    return [eligibility.on_social_assistance(), eligibility.no_reintegration_track()]
+
+
+@hookimpl
+def admission_places(settings):
+    return settings["pilot_places"]
 
 
 @hookimpl
