@@ -12,9 +12,10 @@ from basisbaan.models import ApiToken, User
 from basisbaan.services.tenants import get_by_slug
 from basisbaan.tenancy import tenant_scope
 from tests.browser.conftest import run_axe
+from tests.web.conftest import create_candidate
 
 # GET pages that are not HTML pages to check (assets, redirects, the OpenID callback).
-NOT_PAGES = {"static", "web_assets.vendor", "web_tenant.theme", "web_i18n.set_language", "web_auth.login",
+NOT_PAGES = {"web_candidates.export_candidates", "static", "web_assets.vendor", "web_tenant.theme", "web_i18n.set_language", "web_auth.login",
              "web_auth.callback", "api-docs.openapi_json", "api-docs.openapi_redoc", "health.healthz"}
 
 
@@ -40,8 +41,9 @@ def ids(app, slug):
 
 @pytest.fixture
 def demo_tenants(app, make_tenant):
-    for slug in ("groningen", "tilburg"):
-        make_tenant(slug)
+    refs = {slug: make_tenant(slug) for slug in ("groningen", "tilburg")}
+    refs["candidate_id"] = create_candidate(app, refs["groningen"], family_name="Browsertest")
+    return refs
 
 
 def visit_and_check(page, url: str, lang: str, violations: dict) -> None:
@@ -85,13 +87,30 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
     page.get_by_role("button", name=re.compile("Sign out|Uitloggen")).click()
     page.wait_for_url(re.compile("/signed-out$"))
     violations.update({"signed out": v for v in [run_axe(page)] if v})
+
+    # The coach's pages: candidates, one candidate (with the BSN revealed), forms with errors, import, funnel.
+    demo_sign_in(page, base, role="coach")
+    candidate = demo_tenants["candidate_id"]
+    coach_pages = ["/candidates", "/candidates/new", f"/candidates/{candidate}", f"/candidates/{candidate}/edit",
+                   "/candidates/import", "/funnel"]
+    for lang in ("nl", "en"):
+        page.goto(f"{base}/language/{lang}?next=/")
+        for path in coach_pages:
+            visit_and_check(page, f"{base}/t/groningen{path}", lang, violations)
+        page.goto(f"{base}/t/groningen/candidates/{candidate}")
+        page.locator("form[action$='/decision'] button[type=submit]").click()
+        assert page.locator("#error-summary").count() >= 1
+        violations.update({f"{lang} decision with errors": v for v in [run_axe(page)] if v})
+    page.goto(f"{base}/t/groningen/candidates/{candidate}")
     assert violations == {}
 
     # Every GET page of the web blueprints was visited above (new pages must join this test).
     visited = {"web_home.index", "web_platform_auth.demo_login", "web_tenant.dashboard",
                "web_reference.neighbourhoods", "web_reference.new_neighbourhood", "web_reference.organisations",
                "web_reference.new_organisation", "web_admin.users", "web_admin.user_detail", "web_admin.sso",
-               "web_admin.tokens", "web_admin.audit", "web_auth.signed_out"}
+               "web_admin.tokens", "web_admin.audit", "web_auth.signed_out", "web_candidates.candidates",
+               "web_candidates.new_candidate", "web_candidates.candidate", "web_candidates.edit_candidate",
+               "web_candidates.import_candidates", "web_candidates.funnel"}
     get_pages = {rule.endpoint for rule in served.url_map.iter_rules()
                  if "GET" in rule.methods and not rule.rule.startswith("/api/v1/t/")} - NOT_PAGES
     assert get_pages <= visited, f"pages without a browser check: {sorted(get_pages - visited)}"

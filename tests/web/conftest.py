@@ -359,4 +359,28 @@ def world(app, make_tenant, make_token) -> World:
         create_reference(app, tenant, neighbourhoods=[hood],
                          organisations=[{"name": org, "is_coaching": True, "description": f"Described for {slug}"}])
         tokens[slug] = make_token(tenant, "admin")
+        create_candidate(app, tenant, family_name=f"Kandidaat {slug.title()}")
     return World(tenants, users, tokens)
+
+
+def create_candidate(app, tenant, *, family_name: str, bsn: str | None = None) -> uuid.UUID:
+    """A referred candidate with one intake conversation (so every candidate page has a real id)."""
+    from datetime import date
+
+    from basisbaan.services import candidates as candidate_service
+    from basisbaan.services import intake
+
+    with app.app_context():
+        with tenant_scope(db.session, tenant.id):
+            secrets = app.extensions["basisbaan.secrets"]
+            created = candidate_service.create(db.session, secrets, {
+                "given_names": "Sam", "family_name": family_name, "bsn": bsn, "referral_source": "self",
+                "referral_date": date(2024, 1, 2), "date_of_birth": date(1970, 5, 6),
+                "social_assistance_since": date(2015, 1, 1), "available_hours": 32,
+                "health_notes": f"Health of {family_name}"}, Actor.system("test"), date.today())
+            intake.add_conversation(db.session, secrets, created, held_on=date(2024, 1, 9), coach_id=None,
+                                    notes=f"Notes about {family_name}", actor=Actor.system("test"), today=date.today())
+            candidate_id = created.id
+        db.session.commit()
+        db.session.remove()
+    return candidate_id

@@ -51,7 +51,8 @@ class Candidates(MethodView):
     def get(self, args):
         """List candidates (paginated; filter by status, neighbourhood, coach; search by name or BSN)"""
         return candidate_service.list_query(status=args["status"], neighbourhood_id=args["neighbourhood_id"],
-                                            coach_id=args["coach_id"], search=args["q"], secrets=_secrets())
+                                            coach_id=args["coach_id"], search=args["q"], secrets=_secrets(),
+                                            session=db.session)
 
     @require("candidates.write")
     @bp.arguments(CandidateInputSchema)

@@ -23,6 +23,7 @@ from basisbaan.errors import InvalidInput
 from basisbaan.models import Candidate, CandidateStatusChange, Neighbourhood, Person, User, UserRole
 from basisbaan.models.candidate import REFERRAL_SOURCES
 from basisbaan.services.audit import Actor, record
+from basisbaan.services.candidates import bsn_digest
 from basisbaan.texts import N_
 
 MAX_ROWS = 20_000
@@ -153,7 +154,7 @@ def run(session: Session, secrets: Secrets, *, filename: str, content: bytes, ac
             except bsn_rules.InvalidBsn as exc:
                 errors["bsn"] = [str(exc)]
             else:
-                digest = secrets.keyed_hash(number)
+                digest = bsn_digest(session, secrets, number)
                 if digest in existing:
                     errors["bsn"] = [N_("A candidate with this BSN exists already.")]
                 elif digest in seen:

@@ -16,6 +16,7 @@ from basisbaan.models import Candidate, CandidateStatusChange, Neighbourhood, Pe
 from basisbaan.models.candidate import REFERRAL_SOURCES
 from basisbaan.models.person import GENDERS, HOUSEHOLD_TYPES
 from basisbaan.services.audit import Actor, record
+from basisbaan.tenancy import current_tenant_id
 from basisbaan.texts import N_
 
 PERSON_FIELDS = ("given_names", "family_name", "date_of_birth", "gender", "household_type", "neighbourhood_id",
@@ -28,6 +29,12 @@ ENCRYPTED_FIELDS = ("health_notes", "limitations", "support_needs")
 SPECIAL_FIELDS = ("has_debts", "debt_support") + ENCRYPTED_FIELDS
 
 
+def bsn_digest(session: Session, secrets: Secrets, number: str) -> str:
+    """The keyed look-up hash of a BSN, salted with the municipality: one person's rows in two
+    municipalities cannot be linked through a database dump."""
+    return secrets.keyed_hash(f"{current_tenant_id(session)}:{number}")
+
+
 def get(session: Session, candidate_id: uuid.UUID) -> Candidate:
     found = session.scalars(select(Candidate).where(Candidate.id == candidate_id)).first()
     if found is None:
@@ -36,7 +43,8 @@ def get(session: Session, candidate_id: uuid.UUID) -> Candidate:
 
 
 def list_query(*, status: str | None = None, neighbourhood_id: uuid.UUID | None = None,
-               coach_id: uuid.UUID | None = None, search: str | None = None, secrets: Secrets | None = None):
+               coach_id: uuid.UUID | None = None, search: str | None = None, secrets: Secrets | None = None,
+               session: Session | None = None):
     """Candidates with their person, neighbourhood and coach in one statement; search by name or BSN."""
     stmt = select(Candidate).join(Candidate.person).order_by(func.lower(Person.family_name), Person.given_names,
                                                               Candidate.id)
@@ -51,8 +59,8 @@ def list_query(*, status: str | None = None, neighbourhood_id: uuid.UUID | None 
             number = bsn_rules.normalise(search)
         except bsn_rules.InvalidBsn:
             number = None
-        if number and secrets is not None:
-            stmt = stmt.where(Person.bsn_hash == secrets.keyed_hash(number))
+        if number and secrets is not None and session is not None:
+            stmt = stmt.where(Person.bsn_hash == bsn_digest(session, secrets, number))
         else:
             needle = search.lower()
             full_name = func.lower(Person.given_names + " " + Person.family_name)
@@ -73,7 +81,7 @@ def _check(session: Session, secrets: Secrets, data: Mapping[str, Any], today: d
         except bsn_rules.InvalidBsn as exc:
             errors["bsn"] = [str(exc)]  # marked for translation in domain/bsn.py
         else:
-            digest = secrets.keyed_hash(number)
+            digest = bsn_digest(session, secrets, number)
             other = session.scalars(select(Person).where(Person.bsn_hash == digest)).first()
             if other is not None and (person is None or other.id != person.id):
                 holder = session.scalars(select(Candidate.id).where(Candidate.person_id == other.id)).first()

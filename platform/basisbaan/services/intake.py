@@ -106,6 +106,12 @@ def decide(session: Session, hooks: TenantHooks, candidate: Candidate, data: Dec
         raise InvalidInput("The decision has invalid fields.", errors)
     if candidate.status == "started":
         raise Conflict("This candidate has already started.", {"outcome": [N_("The candidate has already started.")]})
+    latest = session.scalar(select(func.max(CandidateDecision.decided_on)).where(
+        CandidateDecision.candidate_id == candidate.id))
+    if latest is not None and data.decided_on < latest:
+        # The funnel counts each candidate's last decision by date: an earlier date would contradict the status.
+        raise InvalidInput("A decision cannot be dated before the previous decision.",
+                           {"decided_on": [N_("Cannot be before the previous decision.")]})
     held = session.scalar(select(func.count()).select_from(IntakeConversation).where(
         IntakeConversation.candidate_id == candidate.id, IntakeConversation.held_on <= data.decided_on))
     if not held:

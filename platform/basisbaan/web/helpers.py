@@ -6,10 +6,11 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from basisbaan.web.context import can
+from basisbaan.web.candidate_forms import REASON_LABELS, VERDICT_LABELS
 from basisbaan.web.forms import KIND_LABELS, ROLE_LABELS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -17,6 +18,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # (endpoint, label, permission): the areas of a municipality. Later areas add themselves here.
 NAV_ITEMS = [
     ("web_tenant.dashboard", _l("Start"), "dashboard.view"),
+    ("web_candidates.candidates", _l("Candidates"), "candidates.read"),
+    ("web_candidates.funnel", _l("Intake funnel"), "funnel.view"),
     ("web_reference.neighbourhoods", _l("Neighbourhoods"), "reference.read"),
     ("web_reference.organisations", _l("Organisations"), "reference.read"),
     ("web_admin.users", _l("Users and roles"), "users.manage"),
@@ -29,10 +32,37 @@ ORGANISATION_KIND_LABELS = {"employer": _l("Employer"), "host": _l("Host organis
                             "coaching": _l("Coaching organisation")}
 
 
+def criterion_title(code: str) -> str:
+    """The title a municipality's plugin gives a criterion, in the reader's language."""
+    from flask import g
+    from flask_babel import get_locale
+
+    for criterion in g.hooks.eligibility_criteria(settings=g.get("settings_today") or _settings_today()):
+        if criterion.code == code:
+            return criterion.title_nl if str(get_locale()) == "nl" else criterion.title_en
+    return code
+
+
+def _settings_today():
+    from datetime import date
+
+    from flask import g
+
+    from basisbaan.extensions import db
+    from basisbaan.services import settings as settings_service
+
+    g.settings_today = settings_service.settings_on(db.session, g.hooks, date.today())
+    return g.settings_today
+
+
 def datetime_local(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return format_datetime(moment.astimezone(AMSTERDAM), "short")
+
+
+def date_local(day) -> str:
+    return format_date(day, "medium")
 
 
 def form_error_fields(form) -> list:
@@ -43,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         datetime_local=datetime_local,
+        date_local=date_local,
         form_error_fields=form_error_fields,
         role_label=lambda role: ROLE_LABELS.get(role, role),
     )
@@ -51,4 +82,7 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(role, role),
         kind_label=lambda kind: KIND_LABELS.get(kind, kind),
         org_kind_label=lambda kind: ORGANISATION_KIND_LABELS.get(kind, kind),
+        verdict_label=lambda verdict: VERDICT_LABELS.get(verdict, verdict),
+        reason_label=lambda reason: REASON_LABELS.get(reason, reason),
+        criterion_title=criterion_title,
     )
