@@ -170,7 +170,8 @@ def token_create(slug, role, name, days) -> None:
 @with_appcontext
 def demo() -> None:
     """Load the demo municipalities (Groningen, Tilburg, Amersfoort) and their reference data."""
-    demo_service.load_demo(db.session, _registry(), progress=click.echo)
+    demo_service.load_demo(db.session, _registry(), current_app.extensions["basisbaan.secrets"],
+                           progress=click.echo)
     db.session.commit()
     click.echo("Demo data loaded.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,22 @@ class DemoOrganisation:
 
 
 @dataclass(frozen=True)
+class DemoFunnel:
+    """The intake the demo should reproduce: how many candidates ended where, within which dates."""
+
+    first_referral: date
+    last_decision: date
+    started: int = 0
+    not_started: dict[str, int] = field(default_factory=dict)  # cannot / will_not / may_not
+    on_hold: int = 0
+    # Decided to start after every place was taken (a municipality with a fixed number of places).
+    waiting_list: int = 0
+    in_conversation: int = 0
+    referred_only: int = 0
+
+
+@dataclass(frozen=True)
 class DemoReference:
     neighbourhoods: list[DemoNeighbourhood] = field(default_factory=list)
     organisations: list[DemoOrganisation] = field(default_factory=list)
+    funnel: DemoFunnel | None = None

@@ -8,9 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from basisbaan.models import Neighbourhood, Organisation, Tenant
+from basisbaan.crypto import Secrets
+from basisbaan.models import ROLES, Neighbourhood, Organisation, Tenant, User
+from basisbaan.services import demo_candidates
 from basisbaan.plugins import PluginRegistry
 from basisbaan.services import tenants as tenant_service
+from basisbaan.services import users as user_service
 from basisbaan.services.audit import Actor
 from basisbaan.tenancy import tenant_scope
 
@@ -29,8 +32,10 @@ DEMO_TENANTS = (
 )
 
 
-def load_demo(session: Session, registry: PluginRegistry, progress=lambda message: None) -> list[Tenant]:
-    """Create the demo tenants and their reference data; running it again adds only what is missing."""
+def load_demo(session: Session, registry: PluginRegistry, secrets: Secrets,
+              progress=lambda message: None) -> list[Tenant]:
+    """Create the demo tenants, their reference data, demo users and candidates; running it again adds only
+    what is missing."""
     actor = Actor.system("demo")
     created = []
     for demo in DEMO_TENANTS:
@@ -56,7 +61,25 @@ def load_demo(session: Session, registry: PluginRegistry, progress=lambda messag
                         name=o.name, is_employer=o.is_employer, is_host=o.is_host, is_coaching=o.is_coaching,
                         description=o.description,
                         neighbourhood_id=by_name[o.neighbourhood] if o.neighbourhood else None))
+            coach = _demo_users(session)
+            made = 0
+            if reference.funnel is not None:
+                made = demo_candidates.generate(session, secrets, hooks, tenant, reference.funnel, coach.id,
+                                                date.today())
         progress(f"{tenant.name}: {len(reference.neighbourhoods)} neighbourhoods, "
-                 f"{len(reference.organisations)} organisations")
+                 f"{len(reference.organisations)} organisations, {made} new candidates")
         created.append(tenant)
     return created
+
+
+DEMO_ISSUER = "urn:basisbaan:demo"
+
+
+def _demo_users(session: Session) -> User:
+    """One demo user per role (the demo sign-in uses the same identities); returns the coach."""
+    existing = {u.subject: u for u in session.scalars(select(User).where(User.issuer == DEMO_ISSUER))}
+    users = {}
+    for role in ROLES:
+        users[role] = existing.get(f"demo-{role}") or user_service.sign_in(
+            session, issuer=DEMO_ISSUER, subject=f"demo-{role}", roles=[role], claims={"name": f"Demo {role}"})
+    return users["coach"]

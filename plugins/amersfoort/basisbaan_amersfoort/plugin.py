@@ -1,11 +1,13 @@
 """Amersfoort's answers to the plugin contract (basisbaan.hookspecs)."""
 
+from datetime import date
+
 from basisbaan import hookimpl
 from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import DemoReference, MunicipalityInfo
+from basisbaan.domain.municipality import DemoFunnel, DemoReference, MunicipalityInfo
 
 from basisbaan_amersfoort.settings import AmersfoortSettingsSchema
 
@@ -45,4 +47,7 @@ def demo_reference_data():
                         N("Soesterkwartier"), N("Vathorst"), N("Nieuwland"), N("Hoogland", "village")],
         organisations=[O("Gemeente Amersfoort", is_employer=True, is_coaching=True,
                          description="Werkgever volgens de notitie bij de motie.")],
+        # Research stage after the council motion: a pool of candidates, no one started yet.
+        funnel=DemoFunnel(first_referral=date(2024, 9, 2), last_decision=date(2025, 3, 31), referred_only=12,
+                          in_conversation=8),
     )

@@ -3,7 +3,9 @@ coaching and host organisations are illustrative, the letters do not name them).
 
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import DemoReference
+from datetime import date
+
+from basisbaan.domain.municipality import DemoFunnel, DemoReference
 
 REFERENCE = DemoReference(
     neighbourhoods=[
@@ -24,4 +26,8 @@ REFERENCE = DemoReference(
         O("Sportvereniging Paddepoel", is_host=True, neighbourhood="Paddepoel"),
         O("Woningcorporatie Stad", is_host=True, description="Afspraken over extra basisbanen (illustratief)."),
     ],
+    # Council letter of 8 March 2023: 151 candidates spoken, 100 did not start (20% cannot, 40% will not,
+    # 40% may not), 33% started. One candidate was still undecided.
+    funnel=DemoFunnel(first_referral=date(2020, 1, 6), last_decision=date(2023, 2, 24), started=50,
+                      not_started={"cannot": 20, "will_not": 40, "may_not": 40}, on_hold=1),
 )

@@ -1,11 +1,13 @@
 """Tilburg's answers to the plugin contract (basisbaan.hookspecs)."""
 
+from datetime import date
+
 from basisbaan import hookimpl
 from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import DemoReference, MunicipalityInfo
+from basisbaan.domain.municipality import DemoFunnel, DemoReference, MunicipalityInfo
 
 from basisbaan_tilburg.settings import TilburgSettingsSchema
 
@@ -54,4 +56,7 @@ def demo_reference_data():
             O("Buurthuis Reeshof", is_host=True, neighbourhood="Reeshof",
               description="Werkbiedende partij, betaalt een vergoeding (illustratief)."),
         ],
+        # The pilot of five places from summer 2023; more candidates than places wait.
+        funnel=DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
+                          waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),
     )

@@ -11,6 +11,7 @@ from basisbaan.auth import oidc
 from basisbaan.extensions import db
 from basisbaan.models import ROLES, Tenant
 from basisbaan.services import sso as sso_service
+from basisbaan.services.demo import DEMO_ISSUER
 from basisbaan.services import users as user_service
 from basisbaan.tenancy import set_tenant
 from basisbaan.web.context import SESSION_TENANT, SESSION_USER, page, tenant_pages
@@ -20,7 +21,6 @@ from basisbaan.web.i18n import safe_next
 bp = tenant_pages("web_auth", __name__)
 platform_bp = Blueprint("web_platform_auth", __name__)
 
-DEMO_ISSUER = "urn:basisbaan:demo"
 NEXT_KEY = "signin_next"
 
 
@@ -129,7 +129,7 @@ def demo_login():
             abort(400)
         set_tenant(db.session, tenant.id)
         user = user_service.sign_in(db.session, issuer=DEMO_ISSUER, subject=f"demo-{role}", roles=[role],
-                                    claims={"name": f"Demo {role} ({tenant.name})"})
+                                    claims={"name": f"Demo {role}"})
         db.session.commit()
         _start_session(tenant, user)
         return redirect(url_for("web_tenant.dashboard", tenant=tenant.slug))
