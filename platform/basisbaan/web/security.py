@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 
 _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?$")
 
@@ -34,7 +34,9 @@ def _headers(response):
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if g.get("personal_data") or g.get("principal") is not None:
+    if current_app.config.get("BASISBAAN_ENV") == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if (g.get("personal_data") or g.get("principal") is not None) and response.mimetype != "text/css":
         # Pages and answers for a signed-in person may hold personal data: never store them.
         headers["Cache-Control"] = "no-store"
     return response
