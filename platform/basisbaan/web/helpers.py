@@ -76,6 +76,10 @@ def init_app(app: Flask) -> None:
         date_local=date_local,
         form_error_fields=form_error_fields,
         role_label=lambda role: ROLE_LABELS.get(role, role),
+        # (value, label) pairs for filter_select
+        role_pair=lambda role: (role, ROLE_LABELS.get(role, role)),
+        org_kind_pair=lambda kind: (kind, ORGANISATION_KIND_LABELS.get(kind, kind)),
+        pairs=lambda rows, attribute: [(row.id, getattr(row, attribute)) for row in rows],
     )
     app.jinja_env.globals.update(
         can=can, nav_items=NAV_ITEMS,
