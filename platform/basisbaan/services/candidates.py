@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from basisbaan.crypto import Secrets
@@ -123,7 +124,13 @@ def create(session: Session, secrets: Secrets, data: Mapping[str, Any], actor: A
     extra = _check(session, secrets, data, today)
     person = Person(**{k: data.get(k) for k in PERSON_FIELDS if data.get(k) is not None}, **extra)
     session.add(person)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Two coaches registering the same BSN at the same moment: the unique (tenant, hash) decides.
+        session.rollback()
+        raise Conflict("A candidate with this BSN exists in this municipality.",
+                       {"bsn": [N_("Already registered for another candidate.")]}) from exc
     candidate = Candidate(person_id=person.id, status="referred", status_since=data["referral_date"],
                           **{k: data[k] for k in CANDIDATE_FIELDS if data.get(k) is not None})
     _set_encrypted(candidate, secrets, data)
