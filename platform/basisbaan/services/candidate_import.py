@@ -89,16 +89,23 @@ def read_table(filename: str, content: bytes) -> list[list[str]]:
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+            # Read-only sheets are parsed while iterating: a broken sheet fails here, not when opening.
+            return [["" if v is None else (v.date().isoformat() if isinstance(v, datetime) else str(v))
+                     for v in row] for row in sheet.iter_rows(values_only=True)]
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise InvalidInput("The file cannot be read.", {"file": [N_("Not a readable XLSX file.")]}) from exc
-        return [["" if v is None else (v.date().isoformat() if isinstance(v, datetime) else str(v)) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
-    text = _decode(content)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+        text = _decode(content)
+        if "\x00" in text:  # no text file holds NUL: a binary file (an old .xls, a PDF) or UTF-16
+            raise ValueError("binary content")
+        # The delimiter is the one the header row uses most: column names hold none of them. (csv.Sniffer
+        # gives up on a file with blank lines and then read a semicolon file as one column.)
+        header = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = max(";,\t", key=header.count)
+        return [row for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
+    except (ValueError, csv.Error) as exc:  # UnicodeDecodeError is a ValueError
+        raise InvalidInput("The file cannot be read.",
+                           {"file": [N_("Not a readable CSV or XLSX file.")]}) from exc
 
 
 def _date(value: str) -> date:
@@ -120,11 +127,20 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return positions
 
 
+def _size(n: int) -> str:
+    """A byte count in the largest unit that shows it exactly (a limit under 1 MB is not "0 MB")."""
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000} MB"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000} kB"
+    return f"{n} bytes"
+
+
 def run(session: Session, secrets: Secrets, *, filename: str, content: bytes, actor: Actor, today: date,
         dry_run: bool, max_bytes: int) -> ImportReport:
     if len(content) > max_bytes:
         raise InvalidInput("The file is too large.",
-                           {"file": [N_("The file is larger than the limit of %(mb)s MB.", mb=max_bytes // 1_000_000)]})
+                           {"file": [N_("The file is larger than the limit of %(size)s.", size=_size(max_bytes))]})
     if not content:
         raise InvalidInput("The file is empty.", {"file": [N_("The file is empty.")]})
     table = read_table(filename, content)
@@ -134,7 +150,9 @@ def run(session: Session, secrets: Secrets, *, filename: str, content: bytes, ac
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise InvalidInput("Required columns are missing.", {"file": [N_("Missing columns: %(names)s", names=", ".join(missing))]})
-    rows = [row for row in table[1:] if any((cell or "").strip() for cell in row)]
+    # (spreadsheet row number, cells): blank rows are skipped but keep their place in the numbering.
+    rows = [(number, row) for number, row in enumerate(table[1:], start=2)
+            if any((cell or "").strip() for cell in row)]
     if len(rows) > MAX_ROWS:
         raise InvalidInput("Too many rows.", {"file": [N_("At most %(n)s rows per file.", n=MAX_ROWS)]})
 
@@ -145,7 +163,7 @@ def run(session: Session, secrets: Secrets, *, filename: str, content: bytes, ac
     report = ImportReport(dry_run=dry_run, total=len(rows))
     seen: dict[str, int] = {}
     prepared = []
-    for offset, raw in enumerate(rows, start=2):
+    for offset, raw in rows:
         cell = {name: (raw[i].strip() if i < len(raw) and raw[i] is not None else "") for name, i in columns.items()}
         data, errors = _parse(cell, neighbourhoods, coaches, today)
         if cell.get("bsn"):

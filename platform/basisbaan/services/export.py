@@ -23,7 +23,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)  # the joined text can start a formula as well
     return neutralise(value) if isinstance(value, str) else value
 
 
@@ -39,12 +39,17 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def xml_safe(value: Any) -> Any:
+        # Control characters (allowed in CSV) cannot be stored in a worksheet: openpyxl would raise.
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([neutralise(h) for h in headers])
+    sheet.append([xml_safe(neutralise(h)) for h in headers])
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([xml_safe(_cell(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
