@@ -42,8 +42,9 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def xml_safe(value: Any) -> Any:
-        # Control characters (allowed in CSV) cannot be stored in a worksheet: openpyxl would raise.
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        # Control characters (allowed in CSV) cannot be stored in a worksheet: openpyxl would raise. Removing
+        # them can uncover a formula ("\x07=cmd"), so the text is neutralised after that.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])

@@ -182,8 +182,6 @@ def add_conversation(candidate_id: uuid.UUID):
             db.session.rollback()
             record = candidate_service.get(db.session, candidate_id)
             apply_errors(form, error.errors)
-            if "candidate" in error.errors:
-                form.form_errors.extend(translate(m) for m in error.errors["candidate"])
     return _detail(record, conversation_form=form, status=422)
 
 
