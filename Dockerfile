@@ -24,6 +24,7 @@ COPY pyproject.toml requirements.lock README.md ./
 COPY platform ./platform
 COPY plugins ./plugins
 COPY migrations ./migrations
+COPY gunicorn.conf.py ./
 COPY --from=assets /build/node_modules/@utrecht ./node_modules/@utrecht
 COPY --from=assets /build/node_modules/redoc/bundles ./node_modules/redoc/bundles
 
@@ -35,4 +36,4 @@ RUN pip install -c requirements.lock . \
 USER basisbaan
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "basisbaan:create_app()"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "basisbaan:create_app()"]

@@ -29,7 +29,7 @@ install: $(STAMP) $(NODE_STAMP) $(CATALOGS)
 run: install
 	$(BIN)/basisbaan db upgrade
 	$(BIN)/basisbaan demo
-	BASISBAAN_DEMO_LOGIN=1 $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'basisbaan:create_app()'
+	BASISBAAN_DEMO_LOGIN=1 $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'basisbaan:create_app()'
 
 ## Install what the tests need and run them all: SQLite always, PostgreSQL when reachable (required in CI)
 test: install browser test-sqlite test-postgres

@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None,
         logging.basicConfig(level=logging.INFO)
 
     app.json.sort_keys = False
+    app.log_exception = _log_exception_without_details.__get__(app)
     app.extensions["basisbaan.plugins"] = plugin_registry or PluginRegistry()
 
     db.init_app(app)
@@ -54,3 +55,13 @@ def _sqlite_foreign_keys(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def _log_exception_without_details(app: Flask, exc_info) -> None:
+    """Unhandled errors are logged by type and route only: messages and tracebacks of database errors can
+    carry personal data."""
+    from flask import request
+
+    error = exc_info[1] if isinstance(exc_info, tuple) else exc_info
+    rule = request.url_rule.rule if request and request.url_rule else "?"
+    app.logger.error("unhandled %s in %s %s", type(error).__name__, request.method if request else "?", rule)

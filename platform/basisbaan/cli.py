@@ -123,7 +123,8 @@ def tenant_sso(slug, issuer, client_id, client_secret, scopes, role_claim, role_
                                                scopes=scopes, role_claim=role_claim,
                                                role_map=sso_service.parse_role_map(role_map))
             provider = sso_service.configure(db.session, found, current_app.extensions["basisbaan.secrets"],
-                                             settings, Actor.system())
+                                             settings, Actor.system(),
+                                             allow_http=current_app.config["BASISBAAN_ENV"] != "production")
             version = provider.version
         db.session.commit()
     except DomainError as error:

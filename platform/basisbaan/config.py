@@ -21,7 +21,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": INSECURE_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'basisbaan.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors in logs never carry the values (personal data) of the statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # development | production; production refuses insecure settings.
         "BASISBAAN_ENV": "development",
         "BASISBAAN_DEMO_LOGIN": False,

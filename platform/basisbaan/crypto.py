@@ -37,8 +37,9 @@ class Secrets:
         keys = [k.strip() for k in str(raw).split(",") if k.strip()]
         if not keys:
             keys = [base64.urlsafe_b64encode(_derive(config["SECRET_KEY"], b"encryption")).decode()]
-        # The look-up hash key is derived from the newest encryption key: one secret to manage.
-        hash_key = _derive(keys[0], b"keyed-hash")
+        # The look-up hash key is derived from the oldest key (the last in the list): rotating puts new keys
+        # first, so existing hashes (BSN look-up, uniqueness) stay valid. Keep the last key when rotating.
+        hash_key = _derive(keys[-1], b"keyed-hash")
         return cls(keys, hash_key)
 
     def encrypt(self, plaintext: str) -> str:

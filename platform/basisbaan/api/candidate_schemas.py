@@ -17,7 +17,7 @@ class CandidateInputSchema(StrictSchema):
     bsn = fields.String(load_default=None, allow_none=True, load_only=True,
                         metadata={"description": "8 or 9 digits, 11-check; stored encrypted, never returned"})
     date_of_birth = fields.Date(load_default=None, allow_none=True)
-    gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
+    gender = fields.String(load_default="unknown", validate=validate.OneOf(GENDERS))
     household_type = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(HOUSEHOLD_TYPES))
     neighbourhood_id = fields.UUID(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
@@ -170,7 +170,8 @@ class ImportFileSchema(StrictSchema):
 
 
 class ImportFormSchema(StrictSchema):
-    dry_run = fields.Boolean(load_default=False, metadata={"description": "true: check and report, write nothing"})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "true: check and report, write nothing; false (default): import when every row is correct"})
 
 
 class RowProblemSchema(StrictSchema):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,6 +56,7 @@ HOUSEHOLD_WORDS = {"alleenstaand": "single", "single": "single", "alleenstaande 
                    "anders": "other", "other": "other"}
 SOURCE_WORDS = {"collega": "colleague", "colleague": "colleague", "gebiedsteam": "area_team", "area_team": "area_team",
                 "zelf": "self", "self": "self", "anders": "other", "other": "other", "": "other"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
@@ -158,7 +160,7 @@ def run(session: Session, secrets: Secrets, *, filename: str, content: bytes, ac
 
     neighbourhoods = {n.name.lower(): n.id for n in session.scalars(select(Neighbourhood))}
     coaches = {(u.email or "").lower(): u.id for u in session.scalars(
-        select(User).join(User.role_rows).where(UserRole.role == "coach"))}
+        select(User).join(User.role_rows).where(UserRole.role == "coach", User.is_active))}
     existing = set(session.scalars(select(Person.bsn_hash).where(Person.bsn_hash.is_not(None))))
     report = ImportReport(dry_run=dry_run, total=len(rows))
     seen: dict[str, int] = {}
@@ -240,15 +242,19 @@ def _parse(cell: dict[str, str], neighbourhoods, coaches, today: date) -> tuple[
     if cell.get("available_hours"):
         try:
             hours = int(float(cell["available_hours"].replace(",", ".")))
-        except ValueError:
+        except (ValueError, OverflowError):
             errors["available_hours"] = [N_("Not a number.")]
         else:
             if not 0 <= hours <= 60:
                 errors["available_hours"] = [N_("Between 0 and 60.")]
             data["available_hours"] = hours
-    for name in ("email", "phone", "reintegration_track"):
+    for name, longest in (("email", 320), ("phone", 40), ("reintegration_track", 200)):
         if cell.get(name):
-            data[name] = cell[name][:200]
+            if len(cell[name]) > longest:
+                errors[name] = [N_("At most %(n)s characters.", n=longest)]
+            data[name] = cell[name]
+    if cell.get("email") and not _EMAIL.match(cell["email"]):
+        errors["email"] = [N_("Not an e-mail address.")]
     return data, errors
 
 

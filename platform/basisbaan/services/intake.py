@@ -55,7 +55,9 @@ def add_conversation(session: Session, secrets: Secrets, candidate: Candidate, *
     conversation = IntakeConversation(candidate_id=candidate.id, held_on=held_on, coach_id=coach_id,
                                       notes_encrypted=secrets.encrypt(notes.strip()) if notes and notes.strip() else None)
     session.add(conversation)
-    if candidate.status != "in_conversation":
+    # A conversation recorded late (before the current status began) is history: it does not move the
+    # candidate back, e.g. off the waiting list.
+    if candidate.status != "in_conversation" and held_on >= candidate.status_since:
         _set_status(session, candidate, "in_conversation", held_on, actor)
     session.flush()
     record(session, actor, "candidate.conversation_added", "candidate", candidate.id, held_on=held_on.isoformat())

@@ -39,11 +39,11 @@ def _allow_http(issuer: str) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"}
 
 
-def validate(settings: SsoSettings, has_secret: bool) -> dict[str, list[str]]:
+def validate(settings: SsoSettings, has_secret: bool, allow_http: bool = True) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     parts = urlsplit(settings.issuer or "")
     if not parts.netloc or parts.query or parts.fragment or not (
-            parts.scheme == "https" or (parts.scheme == "http" and _allow_http(settings.issuer))):
+            parts.scheme == "https" or (parts.scheme == "http" and allow_http and _allow_http(settings.issuer))):
         errors["issuer"] = [N_("An https URL without query or fragment (http only for localhost).")]
     if not (settings.client_id or "").strip():
         errors["client_id"] = [N_("Required.")]
@@ -62,10 +62,11 @@ def validate(settings: SsoSettings, has_secret: bool) -> dict[str, list[str]]:
 
 
 def configure(session: Session, tenant: Tenant, secrets: Secrets, settings: SsoSettings,
-              actor: Actor) -> SsoProvider:
-    """Create or replace the tenant's provider settings. The secret is encrypted and never returned."""
+              actor: Actor, allow_http: bool = True) -> SsoProvider:
+    """Create or replace the tenant's provider settings. The secret is encrypted and never returned.
+    `allow_http`: plain http only for a provider on localhost, and never in production."""
     provider = get(session)
-    errors = validate(settings, has_secret=provider is not None)
+    errors = validate(settings, has_secret=provider is not None, allow_http=allow_http)
     if errors:
         raise InvalidInput("The sign-in settings are not valid.", errors)
     role_map = {role: sorted({v.strip() for v in values if v.strip()})

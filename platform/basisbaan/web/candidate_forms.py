@@ -53,7 +53,9 @@ class CandidateForm(FlaskForm):
     preferred_work = StringField(_l("Preferred kinds of work"), validators=[Optional(), Length(max=500)],
                                  description=_l("Separate with commas."))
     no_prospect_of_work = SelectField(_l("Prospect of paid work (coach's judgement)"), choices=choices(JUDGEMENT_LABELS))
-    has_debts = BooleanField(_l("Has debts"))
+    # Unknown, yes or no; anything else counts as unknown (validate_choice off: an absent value is unknown).
+    has_debts = SelectField(_l("Has debts"), choices=[SelectChoice("", _l("Unknown")), SelectChoice("yes", _l("Yes")),
+                                                      SelectChoice("no", _l("No"))], validate_choice=False)
     debt_support = BooleanField(_l("Receives debt support (e.g. municipal credit bank)"))
     health_notes = TextAreaField(_l("Health"), validators=[Optional(), Length(max=4000)],
                                  description=_l("Special personal data: visible to coaches only."))

@@ -75,7 +75,7 @@ def sso():
             scopes=form.scopes.data, role_claim=form.role_claim.data.strip(), role_map=form.role_map())
         try:
             sso_service.configure(db.session, g.tenant, current_app.extensions["basisbaan.secrets"], settings,
-                                  _actor())
+                                  _actor(), allow_http=current_app.config["BASISBAAN_ENV"] != "production")
             db.session.commit()
             flash(_("The sign-in settings have been saved."), "ok")
             return redirect(url_for("web_admin.sso"))

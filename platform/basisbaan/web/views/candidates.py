@@ -50,6 +50,10 @@ def _form_data(form: CandidateForm) -> dict:
     data["coach_id"] = _uuid(form.coach_id.data)
     data["household_type"] = form.household_type.data or None
     data["no_prospect_of_work"] = JUDGEMENT_VALUES.get(form.no_prospect_of_work.data)
+    data["has_debts"] = JUDGEMENT_VALUES.get(form.has_debts.data)
+    if not can("candidates.special"):
+        for name in ("has_debts", "debt_support", "health_notes", "limitations", "support_needs"):
+            data.pop(name, None)
     data["preferred_work"] = [w.strip() for w in (form.preferred_work.data or "").split(",") if w.strip()]
     for name in ("bsn", "email", "phone", "reintegration_track"):
         data[name] = (data[name] or "").strip() or None
@@ -99,12 +103,13 @@ def edit_candidate(candidate_id: uuid.UUID):
     form = CandidateForm()
     _fill_choices(form)
     if request.method == "GET":
-        view = presenters.candidate(record, secrets=_secrets(), special=True)
+        view = presenters.candidate(record, secrets=_secrets(), special=can("candidates.special"))
         for name, field in form._fields.items():
             if name in view and name not in ("neighbourhood_id", "coach_id", "no_prospect_of_work"):
                 field.data = view[name]
-        for name, value in view["special"].items():
+        for name, value in (view["special"] or {}).items():
             form[name].data = value
+        form.has_debts.data = {None: "", True: "yes", False: "no"}[view["special"]["has_debts"]] if view["special"] else ""
         form.neighbourhood_id.data = str(view["neighbourhood_id"] or "")
         form.coach_id.data = str(view["coach_id"] or "")
         form.no_prospect_of_work.data = {None: "", True: "yes", False: "no"}[view["no_prospect_of_work"]]
@@ -245,7 +250,7 @@ def export_candidates():
 def funnel():
     today = date.today()
     date_to = _date_arg("to") or today + timedelta(days=1)
-    date_from = _date_arg("from") or date(date_to.year - 1, date_to.month, 1)
+    date_from = _date_arg("from") or (date(date_to.year - 1, date_to.month, 1) if date_to.year > 1 else date_to)
     error = None
     counts = None
     try:
