@@ -22,6 +22,7 @@ from basisbaan.models import Tenant
 from basisbaan.services import tokens as token_service
 from basisbaan.services.audit import Actor
 from basisbaan.tenancy import set_tenant
+from basisbaan.url_tenant import add_tenant, pop_tenant
 
 TENANT_PREFIX = "/api/v1/t/<tenant>"
 SESSION_USER = "user_id"
@@ -46,14 +47,6 @@ def registry():
 def tenant_hooks():
     return registry().for_tenant(g.tenant)
 
-
-def _pop_tenant(endpoint, values):
-    g.tenant_slug = values.pop("tenant", None) if values else None
-
-
-def _add_tenant(endpoint, values):
-    if "tenant" not in values and getattr(g, "tenant_slug", None):
-        values["tenant"] = g.tenant_slug
 
 
 def _unauthorised():
@@ -118,8 +111,8 @@ def _authenticate_session():
 def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:
     """A flask-smorest blueprint under /api/v1/t/<tenant>/<path> with the tenant and token checks."""
     bp = Blueprint(name, import_name, url_prefix=f"{TENANT_PREFIX}{path}", description=description)
-    bp.url_value_preprocessor(_pop_tenant)
-    bp.url_defaults(_add_tenant)
+    bp.url_value_preprocessor(pop_tenant)
+    bp.url_defaults(add_tenant)
     bp.before_request(_authenticate)
     return bp
 

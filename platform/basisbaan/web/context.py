@@ -18,6 +18,7 @@ from basisbaan.errors import DomainError
 from basisbaan.extensions import db
 from basisbaan.models import Tenant, User
 from basisbaan.tenancy import set_tenant
+from basisbaan.url_tenant import add_tenant, pop_tenant
 from basisbaan.web.errors import render_domain_error
 
 SESSION_TENANT = "tenant_id"
@@ -54,14 +55,6 @@ def session_tenant_mismatch(tenant_id: uuid.UUID) -> bool:
     return bool(session.get(SESSION_TENANT)) and session.get(SESSION_TENANT) != str(tenant_id)
 
 
-def _pop_tenant(endpoint, values):
-    g.tenant_slug = values.pop("tenant", None) if values else None
-
-
-def _add_tenant(endpoint, values):
-    if "tenant" not in values and getattr(g, "tenant_slug", None):
-        values["tenant"] = g.tenant_slug
-
 
 def _load_tenant():
     from basisbaan.api.context import Principal
@@ -92,8 +85,8 @@ def _load_tenant():
 def tenant_pages(name: str, import_name: str) -> Blueprint:
     """A blueprint for pages under /t/<tenant>/ with the checks above."""
     bp = Blueprint(name, import_name, url_prefix="/t/<tenant>")
-    bp.url_value_preprocessor(_pop_tenant)
-    bp.url_defaults(_add_tenant)
+    bp.url_value_preprocessor(pop_tenant)
+    bp.url_defaults(add_tenant)
     bp.before_request(_load_tenant)
     bp.register_error_handler(DomainError, render_domain_error)
     return bp
