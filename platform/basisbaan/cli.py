@@ -149,15 +149,17 @@ def token() -> None:
 @click.option("--role", required=True)
 @click.option("--name", default="cli", show_default=True)
 @click.option("--days", type=int, default=90, show_default=True)
+@click.option("--organisation", default=None,
+              help="Coaching organisation (name or id) whose participants a job coach's token may see.")
 @with_appcontext
-def token_create(slug, role, name, days) -> None:
+def token_create(slug, role, name, days, organisation) -> None:
     """Create a token; the token itself is the last line of the output, shown only now."""
     try:
         found = tenant_service.get_by_slug(db.session, slug)
         with tenant_scope(db.session, found.id):
             issued = token_service.create(db.session, found, role=role, name=name, days=days,
                                           max_days=current_app.config["BASISBAAN_TOKEN_MAX_DAYS"],
-                                          actor=Actor.system())
+                                          actor=Actor.system(), organisation=organisation)
             expires = issued.token.expires_at
         db.session.commit()
     except DomainError as error:

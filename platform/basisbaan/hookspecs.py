@@ -64,12 +64,14 @@ def admission_places(settings: Mapping[str, Any]):
 
 
 @hookspec(firstresult=True)
-def cao_terms(on: date, settings: Mapping[str, Any]):
-    """Give the collective-agreement terms that apply to the municipality's basisbanen on a date.
+def cao_terms(cao: str, on: date, settings: Mapping[str, Any]):
+    """Give the terms of collective agreement `cao` as the municipality's basisbanen apply it on a date.
 
-    Called by the employment and cost services for every date they compute, with the settings in force on
-    that date. Returns a `basisbaan.domain.cao.CaoTerms`, or None when the plugin has no terms for that
-    date (the caller then reports the gap instead of guessing).
+    Called by the employment and cost services for every contract period they compute (wages, the CAO
+    transition preview, costs), with the settings in force on that date; `cao` is the code on the
+    contract (e.g. "cao_sw", "cao_aan_de_slag"). Returns a `basisbaan.domain.cao.CaoTerms`, or None when
+    the municipality does not offer that agreement or has no terms for the date (the caller then reports
+    the gap instead of guessing). Plugins usually answer from `basisbaan.domain.cao_catalogue`.
     """
 
 

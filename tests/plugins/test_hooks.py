@@ -253,19 +253,19 @@ EXPECTED_CAO = {"groningen": "cao_sw", "tilburg": "cao_sw", "amersfoort": "cao_a
 def test_hook_cao_terms(plugin_registry, name):
     hooks = plugin_registry.hooks(name)
     settings = loaded_settings(hooks)
-    terms = hooks.cao_terms(on=date(2025, 6, 1), settings=settings)
+    terms = hooks.cao_terms(cao=settings["cao"], on=date(2025, 6, 1), settings=settings)
     assert isinstance(terms, CaoTerms)
     assert terms.code == EXPECTED_CAO[name]
     assert terms.effective_from <= date(2025, 6, 1)
     # Before the agreement's first version there are no terms: a gap, never a guess.
-    assert hooks.cao_terms(on=date(2019, 1, 1), settings=settings) is None
+    assert hooks.cao_terms(cao=settings["cao"], on=date(2019, 1, 1), settings=settings) is None
 
 
 def test_cao_terms_follow_the_date(plugin_registry):
     hooks = plugin_registry.hooks("amersfoort")
     settings = loaded_settings(hooks)
-    assert hooks.cao_terms(on=date(2026, 12, 31), settings=settings).standard_week_hours == 38
-    assert hooks.cao_terms(on=date(2027, 1, 1), settings=settings).standard_week_hours == 36
+    assert hooks.cao_terms(cao="cao_aan_de_slag", on=date(2026, 12, 31), settings=settings).standard_week_hours == 38
+    assert hooks.cao_terms(cao="cao_aan_de_slag", on=date(2027, 1, 1), settings=settings).standard_week_hours == 36
 
 
 @pytest.mark.parametrize("name", sorted(PLUGINS))
@@ -323,7 +323,7 @@ def test_each_municipality_gets_its_own_answer_whatever_the_registration_order()
             assert hooks.settings_schema() is PLUGINS[name].settings_schema(), order
             settings = loaded_settings(hooks)
             assert [c.code for c in hooks.eligibility_criteria(settings=settings)] == EXPECTED_CRITERIA[name]
-            assert hooks.cao_terms(on=date(2025, 1, 1), settings=settings).code == EXPECTED_CAO[name], order
+            assert hooks.cao_terms(cao=EXPECTED_CAO[name], on=date(2025, 1, 1), settings=settings).code == EXPECTED_CAO[name], order
             assert EXPECTED_DEMO[name][0] in [n.name for n in hooks.demo_reference_data().neighbourhoods]
             formats = {f.id for answer in hooks.report_formats() for f in answer}
             expected = CORE_FORMATS | ({"testville-monitor"} if name == "testville" else set())
@@ -348,9 +348,9 @@ def test_no_answer_of_its_own_is_a_gap_not_another_municipalitys_answer():
     for order in (("groningen", "testville"), ("testville", "groningen")):
         registry = PluginRegistry(extra={n: PLUGINS[n] for n in order}, load_entry_points=False)
         settings = {"cao": "cao_sw"}
-        assert registry.hooks("groningen").cao_terms(on=on, settings=settings).code == "cao_sw"
-        assert registry.hooks("testville").cao_terms(on=on, settings=settings) is None
-        assert registry.pm.hook.cao_terms(on=on, settings=settings) is not None  # what a leak would look like
+        assert registry.hooks("groningen").cao_terms(cao="cao_sw", on=on, settings=settings).code == "cao_sw"
+        assert registry.hooks("testville").cao_terms(cao="cao_sw", on=on, settings=settings) is None
+        assert registry.pm.hook.cao_terms(cao="cao_sw", on=on, settings=settings) is not None  # what a leak would look like
 
 
 def test_core_defaults_answer_when_the_municipality_does_not():
@@ -365,7 +365,7 @@ def test_core_defaults_answer_when_the_municipality_does_not():
     assert hooks.eligibility_criteria(settings={}) == []
     assert hooks.demo_reference_data() == DemoReference()
     assert {f.id for answer in hooks.report_formats() for f in answer} == CORE_FORMATS
-    assert hooks.cao_terms(on=date(2025, 1, 1), settings={"cao": "cao_sw"}) is None
+    assert hooks.cao_terms(cao="cao_sw", on=date(2025, 1, 1), settings={"cao": "cao_sw"}) is None
 
 
 def test_a_plugin_name_registers_once():

@@ -1,9 +1,13 @@
 """A fourth municipality that exists only in the tests: proves a plugin works without touching the core."""
 
+from dataclasses import replace
+from decimal import Decimal
+
 from marshmallow import fields, validate
 
 from basisbaan import hookimpl
 from basisbaan.domain import eligibility
+from basisbaan.domain.cao import WageScaleStep
 from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood, DemoReference, MunicipalityInfo
 from basisbaan.domain.settings import CoreSettingsSchema
@@ -32,8 +36,13 @@ def eligibility_criteria(settings):
 
 
 @hookimpl
-def cao_terms(on, settings):
-    return terms_for(CAO_AAN_DE_SLAG, on)
+def cao_terms(cao, on, settings):
+    if cao != CAO_AAN_DE_SLAG:
+        return None
+    terms = terms_for(CAO_AAN_DE_SLAG, on)
+    # A wage table above the minimum wage, so that scales are exercised (illustrative figures).
+    return terms and replace(terms, scales=(WageScaleStep("B", "1", Decimal("15.00")),
+                                            WageScaleStep("B", "2", Decimal("16.50"))))
 
 
 @hookimpl

@@ -7,6 +7,7 @@ unknown, expired or revoked token -> 401; role without the view's permission -> 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from flask import current_app, g, request, session
@@ -21,6 +22,7 @@ from basisbaan.extensions import db
 from basisbaan.models import Tenant
 from basisbaan.services import tokens as token_service
 from basisbaan.services.audit import Actor
+from basisbaan.services.visibility import Viewer
 from basisbaan.tenancy import set_tenant
 from basisbaan.url_tenant import add_tenant, pop_tenant
 
@@ -34,10 +36,15 @@ class Principal:
     id: str
     label: str
     roles: frozenset[str]
+    organisation_id: uuid.UUID | None = None  # a job coach's coaching organisation
 
     @property
     def actor(self) -> Actor:
         return Actor(self.kind, self.id, self.label)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.roles, self.organisation_id, uuid.UUID(self.id) if self.kind == "user" else None)
 
 
 def registry():
@@ -71,7 +78,8 @@ def _authenticate():
     token = token_service.authenticate(db.session, parsed)
     if token is None:
         _unauthorised()
-    g.principal = Principal("token", str(token.id), f"token:{token.name}", frozenset({token.role}))
+    g.principal = Principal("token", str(token.id), f"token:{token.name}", frozenset({token.role}),
+                            token.organisation_id)
     _authorise()
     now = datetime.now(timezone.utc)
     # Record use at most once a minute per token, so reads stay reads.
@@ -104,7 +112,7 @@ def _authenticate_session():
             validate_csrf(request.headers.get("X-CSRFToken"))
         except ValidationError:
             abort(400, message="A CSRF token (X-CSRFToken header) is required with a browser session.")
-    g.principal = Principal("user", str(user.id), user.display_name, frozenset(user.roles))
+    g.principal = Principal("user", str(user.id), user.display_name, frozenset(user.roles), user.organisation_id)
     _authorise()
 
 

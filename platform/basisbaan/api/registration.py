@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from basisbaan.api import candidates, health, reference, tenant
+from basisbaan.api import candidates, health, participants, reference, tenant
 from basisbaan.api.errors import BasisbaanApi, handle_domain_error
 from basisbaan.errors import DomainError
 
@@ -24,7 +24,8 @@ def init_api(app: Flask) -> None:
     api = BasisbaanApi(app)  # one per app: flask-smorest keeps the spec on the Api object
     app.extensions["basisbaan.api"] = api
     for bp in (health.bp, tenant.bp, reference.neighbourhoods, reference.organisations, candidates.bp,
-               candidates.funnel_bp):
+               candidates.funnel_bp, participants.bp, participants.absence_rate_bp, participants.worklist_bp,
+               participants.cao_bp):
         api.register_blueprint(bp)
         # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
         app.extensions["csrf"].exempt(bp)

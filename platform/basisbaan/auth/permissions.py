@@ -26,6 +26,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "candidates.bsn": frozenset({"coach"}),  # reveal the full BSN (audited)
     # Funnel counts are aggregates without personal data.
     "funnel.view": frozenset({"coach", "admin", "viewer"}),
+    # Participants and their employment: municipal coaches all, job coaches only their organisation's
+    # participants (basisbaan.services.visibility), without BSN, debts or health.
+    "participants.read": frozenset({"coach", "jobcoach"}),
+    "participants.write": frozenset({"coach"}),  # start, coaches, exit
+    "contracts.write": frozenset({"coach"}),  # contracts, renewals, performance reports, changes of hours
+    "absences.read": frozenset({"coach", "jobcoach"}),
+    "absences.write": frozenset({"coach", "jobcoach"}),
+    "worklist.view": frozenset({"coach", "jobcoach"}),
+    # Absence rate of a group: an aggregate; groups too small to hide a person are suppressed for roles
+    # that do not see participants.
+    "absence_rate.view": frozenset({"coach", "jobcoach", "admin", "viewer"}),
+    # Moving contracts to another collective agreement (preview shows names and wages).
+    "cao_transition.manage": frozenset({"admin"}),
 }
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, CAO_CODES
+from basisbaan.models.employment import EXIT_REASONS
+
 
 class CoreSettingsSchema(Schema):
     """Settings used by the core. Every field has a default, so an empty version loads completely."""
@@ -17,6 +20,26 @@ class CoreSettingsSchema(Schema):
                                         metadata={"description": "Most contract hours per week allowed"})
     default_hours_per_week = fields.Integer(load_default=32, validate=validate.Range(1, 40),
                                             metadata={"description": "Contract hours for a new participant"})
+    cao = fields.String(load_default=CAO_AAN_DE_SLAG, validate=validate.OneOf(CAO_CODES),
+                        metadata={"description": "Collective agreement for new contracts"})
+    employer_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                                  metadata={"description": "The usual employer of the basisbaners"})
+    contract_months = fields.Integer(load_default=12, validate=validate.Range(1, 120),
+                                     metadata={"description": "Length of a first temporary contract in months"})
+    trial_period_months = fields.Integer(load_default=0, validate=validate.Range(0, 2),
+                                         metadata={"description": "Trial period of a new contract (0-2 months)"})
+    permanent_after_years = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, 10),
+        metadata={"description": "Years of employment after which a permanent contract is considered"})
+    contract_end_notice_weeks = fields.Integer(
+        load_default=8, validate=validate.Range(1, 52),
+        metadata={"description": "Work list: temporary contracts ending within this many weeks"})
+    performance_report_weeks = fields.Integer(
+        load_default=12, validate=validate.Range(1, 52),
+        metadata={"description": "Work list: a performance report is due this many weeks before a contract ends"})
+    dropout_reasons = fields.List(
+        fields.String(validate=validate.OneOf(EXIT_REASONS)), load_default=lambda: ["resigned", "dismissed"],
+        metadata={"description": "Exit reasons that count as drop-out"})
     target_participants = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
                                          metadata={"description": "Target number of basisbanen"})
     target_year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2000, 2100),

@@ -4,13 +4,16 @@ from basisbaan.models.audit import AuditEvent
 from basisbaan.models.auth import ROLES, ApiToken, User, UserRole
 from basisbaan.models.base import Base, TenantOwned
 from basisbaan.models.candidate import Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation
+from basisbaan.models.employment import (Absence, Contract, ContractVersion, GatekeeperStep, Participant,
+                                         PerformanceReport)
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
 from basisbaan.models.sso import SsoProvider
 from basisbaan.models.tenant import Tenant, TenantSettingsVersion
 
 __all__ = [
-    "ROLES", "ApiToken", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
+    "ROLES", "Absence", "ApiToken", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
+    "PerformanceReport", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
     "IntakeConversation", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",
 ]

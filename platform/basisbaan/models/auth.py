@@ -62,6 +62,8 @@ class ApiToken(PublicId, TenantOwned, Timestamped, Base):
     __table_args__ = (
         Index(None, "tenant_id", "expires_at"),
         CheckConstraint(_ROLE_CHECK, name="role"),
+        ForeignKeyConstraint(["tenant_id", "organisation_id"], ["organisations.tenant_id", "organisations.id"],
+                             ondelete="RESTRICT"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -71,3 +73,5 @@ class ApiToken(PublicId, TenantOwned, Timestamped, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(200))
+    # A job coach's token sees only the participants of this coaching organisation (none without one).
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

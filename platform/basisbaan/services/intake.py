@@ -15,6 +15,7 @@ from basisbaan.errors import Conflict, InvalidInput
 from basisbaan.models import Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation, User, UserRole
 from basisbaan.models.candidate import OUTCOMES, REASON_CATEGORIES
 from basisbaan.plugins import TenantHooks
+from basisbaan.services import participants as participant_service
 from basisbaan.services import settings as settings_service
 from basisbaan.services.audit import Actor, record
 from basisbaan.texts import N_
@@ -128,7 +129,7 @@ def decide(session: Session, hooks: TenantHooks, candidate: Candidate, data: Dec
     resulting = data.outcome
     if data.outcome == "started":
         places = hooks.admission_places(settings=settings_service.settings_on(session, hooks, data.decided_on))
-        if places is not None and occupied_places(session) >= places:
+        if places is not None and participant_service.occupied_places(session, data.decided_on) >= places:
             resulting = "waiting_list"
     decision = CandidateDecision(
         candidate_id=candidate.id, decided_on=data.decided_on, outcome=data.outcome, resulting_status=resulting,
@@ -141,11 +142,6 @@ def decide(session: Session, hooks: TenantHooks, candidate: Candidate, data: Dec
     record(session, actor, "candidate.decided", "candidate", candidate.id, outcome=data.outcome,
            status=resulting, override=override)
     return decision
-
-
-def occupied_places(session: Session) -> int:
-    """Candidates who started (employment, a later issue, will count active participants instead)."""
-    return session.scalar(select(func.count()).select_from(Candidate).where(Candidate.status == "started")) or 0
 
 
 def decisions(session: Session, candidate: Candidate) -> list[CandidateDecision]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from basisbaan.auth import tokens as token_format
 from basisbaan.texts import N_
 from basisbaan.errors import InvalidInput, NotFound
-from basisbaan.models import ROLES, ApiToken, Tenant
+from basisbaan.models import ROLES, ApiToken, Organisation, Tenant
 from basisbaan.services.audit import Actor, record
 
 
@@ -22,8 +23,21 @@ class IssuedToken:
 
 
 def create(session: Session, tenant: Tenant, *, role: str, name: str, days: int, max_days: int,
-           actor: Actor, now: datetime | None = None) -> IssuedToken:
+           actor: Actor, now: datetime | None = None, organisation: str | None = None) -> IssuedToken:
+    """`organisation` (name or id of a coaching organisation) binds a job coach's token to the participants
+    of that organisation; without it a job coach's token sees no participants."""
     errors = {}
+    organisation_id = None
+    if organisation:
+        try:
+            match = Organisation.id == uuid.UUID(organisation)
+        except ValueError:
+            match = Organisation.name == organisation
+        found = session.scalars(select(Organisation).where(Organisation.is_coaching, match)).first()
+        if found is None:
+            errors["organisation"] = [N_("No such coaching organisation.")]
+        else:
+            organisation_id = found.id
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     if not 1 <= days <= max_days:
@@ -36,7 +50,7 @@ def create(session: Session, tenant: Tenant, *, role: str, name: str, days: int,
     secret = token_format.new_secret()
     token = ApiToken(tenant_id=tenant.id, name=name.strip(), role=role,
                      secret_hash=token_format.hash_secret(secret), expires_at=now + timedelta(days=days),
-                     created_by=actor.label)
+                     created_by=actor.label, organisation_id=organisation_id)
     session.add(token)
     session.flush()
     record(session, actor, "token.created", "api_token", token.id, role=role, days=days)

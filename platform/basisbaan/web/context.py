@@ -69,7 +69,8 @@ def _load_tenant():
     user = signed_in_user(tenant)
     if user is not None:
         g.user = user
-        g.principal = Principal("user", str(user.id), user.display_name, frozenset(user.roles))
+        g.principal = Principal("user", str(user.id), user.display_name, frozenset(user.roles),
+                                user.organisation_id)
     if getattr(view, "public", False):
         return None
     if user is None:

@@ -4,7 +4,7 @@ from datetime import date
 
 from basisbaan import hookimpl
 from basisbaan.domain import eligibility
-from basisbaan.domain.cao_catalogue import terms_for
+from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
 from basisbaan.domain.municipality import DemoFunnel, DemoReference, MunicipalityInfo
@@ -36,8 +36,10 @@ def eligibility_criteria(settings):
 
 
 @hookimpl
-def cao_terms(on, settings):
-    return terms_for(settings["cao"], on)
+def cao_terms(cao, on, settings):
+    # The motion asks for a government CAO with pension accrual and at least the minimum wage: CAO Aan de
+    # Slag (VNG; pension PWRI) with the municipality as employer. Other agreements are not offered.
+    return terms_for(cao, on) if cao == CAO_AAN_DE_SLAG else None
 
 
 @hookimpl

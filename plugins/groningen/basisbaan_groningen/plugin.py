@@ -39,8 +39,9 @@ def eligibility_criteria(settings):
 
 
 @hookimpl
-def cao_terms(on, settings):
-    return terms_for(settings["cao"], on)
+def cao_terms(cao, on, settings):
+    # Both agreements: CAO SW today, CAO Aan de Slag as the move being studied.
+    return terms_for(cao, on)
 
 
 @hookimpl

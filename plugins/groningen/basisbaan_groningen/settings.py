@@ -18,5 +18,7 @@ class GroningenSettingsSchema(CoreSettingsSchema):
     default_hours_per_week = fields.Integer(load_default=32, validate=validate.Range(1, 40))
     cao = fields.String(load_default=CAO_SW, validate=validate.OneOf(CAO_CODES))
     employer_name = fields.String(load_default="Thermiek BV")
+    # Temporary contracts of a year; permanent after three years on the coach's advice (council letters).
+    permanent_after_years = fields.Integer(load_default=3, allow_none=True, validate=validate.Range(1, 10))
     target_participants = fields.Integer(load_default=250, allow_none=True, validate=validate.Range(min=0))
     target_year = fields.Integer(load_default=2026, allow_none=True, validate=validate.Range(2000, 2100))
