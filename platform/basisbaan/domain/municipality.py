@@ -51,7 +51,61 @@ class DemoFunnel:
 
 
 @dataclass(frozen=True)
+class DemoCohort:
+    """`count` participants starting between two dates (inclusive). `funnel` is the index of the intake
+    funnel they came through (their candidates are decided to start shortly before); None: placed before
+    the municipality recorded its intake."""
+
+    start_from: date
+    start_to: date
+    count: int
+    funnel: int | None = 0
+
+
+@dataclass(frozen=True)
+class DemoExit:
+    last_day: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class DemoEmployment:
+    """The employment history the demo builds: who starts when, who leaves why, hours, neighbourhoods and
+    absence, so that the municipality's published figures come out of the records.
+
+    - hours: on `hours_on`, exactly this many active participants work each number of hours a week
+      (others draw from the same mix);
+    - neighbourhoods: on `neighbourhoods_on`, exactly this many active participants live in each named
+      neighbourhood; the rest are spread over the other neighbourhoods, fewer in each than the smallest
+      named count;
+    - permanent: on `permanent_on`, exactly `permanent_count` have a permanent contract (given on the coach's
+      advice at `permanent_after_years`; the others get one more year first); later, everyone who reaches
+      the moment gets one;
+    - absence: (from, to, rate) periods, half-open, each reached within 0.01 percentage point;
+    - contracts are renewed until `horizon` (fixed, so the demo is the same whenever it runs).
+    """
+
+    employer: str
+    cao: str
+    coaching_organisations: tuple[str, ...]
+    cohorts: tuple[DemoCohort, ...]
+    contract_months: int = 12
+    exits: tuple[DemoExit, ...] = ()
+    hours_on: date | None = None
+    hours: tuple[tuple[int, int], ...] = ((32, 1),)
+    neighbourhoods_on: date | None = None
+    neighbourhoods: tuple[tuple[str, int], ...] = ()
+    permanent_after_years: int | None = None
+    permanent_on: date | None = None
+    permanent_count: int = 0
+    absence: tuple[tuple[date, date, float], ...] = ()
+    horizon: date = date(2027, 1, 1)
+
+
+@dataclass(frozen=True)
 class DemoReference:
     neighbourhoods: list[DemoNeighbourhood] = field(default_factory=list)
     organisations: list[DemoOrganisation] = field(default_factory=list)
-    funnel: DemoFunnel | None = None
+    # Intake funnels in date order (e.g. the period of a council letter, then the period after it).
+    funnels: tuple[DemoFunnel, ...] = ()
+    employment: DemoEmployment | None = None

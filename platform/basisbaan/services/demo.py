@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from basisbaan.crypto import Secrets
-from basisbaan.models import ROLES, Neighbourhood, Organisation, Tenant, User
-from basisbaan.services import demo_candidates
+from basisbaan.domain.municipality import DemoReference
+from basisbaan.models import ROLES, Candidate, Neighbourhood, Organisation, Tenant, User
+from basisbaan.services import demo_candidates, demo_employment
 from basisbaan.plugins import PluginRegistry
 from basisbaan.services import tenants as tenant_service
 from basisbaan.services import users as user_service
@@ -61,25 +62,47 @@ def load_demo(session: Session, registry: PluginRegistry, secrets: Secrets,
                         name=o.name, is_employer=o.is_employer, is_host=o.is_host, is_coaching=o.is_coaching,
                         description=o.description,
                         neighbourhood_id=by_name[o.neighbourhood] if o.neighbourhood else None))
-            coach = _demo_users(session)
-            made = 0
-            if reference.funnel is not None:
-                made = demo_candidates.generate(session, secrets, hooks, tenant, reference.funnel, coach.id,
-                                                date.today())
+            coach = _demo_users(session, reference)
+            made, participants = _people(session, secrets, hooks, tenant, reference, coach.id, date.today())
         progress(f"{tenant.name}: {len(reference.neighbourhoods)} neighbourhoods, "
-                 f"{len(reference.organisations)} organisations, {made} new candidates")
+                 f"{len(reference.organisations)} organisations, {made} new candidates, "
+                 f"{participants} new participants")
         created.append(tenant)
     return created
+
+
+def _people(session: Session, secrets: Secrets, hooks, tenant: Tenant, reference: DemoReference, coach_id,
+            today: date) -> tuple[int, int]:
+    """Candidates through the intake funnels, then the participants' employment; nothing when the
+    municipality has candidates already (a second run adds only what is missing)."""
+    if session.scalar(select(func.count()).select_from(Candidate)):
+        return 0, 0
+    spec = reference.employment
+    starts = demo_employment.start_dates(spec, tenant.slug) if spec else []
+    made, started = 0, []
+    for index, funnel in enumerate(reference.funnels):
+        count, chosen = demo_candidates.generate(
+            session, secrets, hooks, tenant, funnel, coach_id, today,
+            start_dates=[on for on, source in starts if source == index], seed="" if index == 0 else f"-{index}")
+        made += count
+        started += chosen
+    participants = demo_employment.generate(session, spec, tenant.slug, starts, started, coach_id, today) if spec else 0
+    return made, participants
 
 
 DEMO_ISSUER = "urn:basisbaan:demo"
 
 
-def _demo_users(session: Session) -> User:
-    """One demo user per role (the demo sign-in uses the same identities); returns the coach."""
+def _demo_users(session: Session, reference: DemoReference) -> User:
+    """One demo user per role (the demo sign-in uses the same identities); returns the coach. The demo job
+    coach works for the first coaching organisation of the demo, so they see its participants."""
     existing = {u.subject: u for u in session.scalars(select(User).where(User.issuer == DEMO_ISSUER))}
     users = {}
     for role in ROLES:
         users[role] = existing.get(f"demo-{role}") or user_service.sign_in(
             session, issuer=DEMO_ISSUER, subject=f"demo-{role}", roles=[role], claims={"name": f"Demo {role}"})
+    if reference.employment and users["jobcoach"].organisation_id is None:
+        first = reference.employment.coaching_organisations[0]
+        users["jobcoach"].organisation_id = session.scalars(select(Organisation.id).where(
+            Organisation.name == first)).first()
     return users["coach"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from basisbaan.crypto import Secrets
@@ -44,11 +44,14 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 
 def generate(session: Session, secrets: Secrets, hooks: TenantHooks, tenant: Tenant, funnel: DemoFunnel,
-             coach_id, today: date) -> int:
-    """Create the funnel's candidates unless the municipality has candidates already; returns how many."""
-    if session.scalar(select(func.count()).select_from(Candidate)):
-        return 0
-    rng = random.Random(f"basisbaan-demo-{tenant.slug}")
+             coach_id, today: date, start_dates: list[date] = (), seed: str = "") -> tuple[int, list[tuple[Candidate, date]]]:
+    """Create the funnel's candidates; returns how many, and the candidates decided to start with the start
+    date their decision was dated from (`start_dates`, one per starter, oldest first)."""
+    rng = random.Random(f"basisbaan-demo-{tenant.slug}{seed}")
+    starts = sorted(start_dates)
+    if starts and len(starts) != funnel.started:
+        raise ValueError(f"{len(starts)} start dates for {funnel.started} starters")
+    started: list[tuple[Candidate, date]] = []
     hoods = [n.id for n in session.scalars(select(Neighbourhood).order_by(Neighbourhood.name))]
     actor = Actor("system", None, "demo")
     plan = (["started"] * funnel.started + ["waiting_list"] * funnel.waiting_list + ["on_hold"] * funnel.on_hold
@@ -60,6 +63,13 @@ def generate(session: Session, secrets: Secrets, hooks: TenantHooks, tenant: Ten
     span_end = funnel.last_decision - timedelta(days=21)
     for index, outcome in enumerate(plan):
         referred = _day(rng, funnel.first_referral, span_end)
+        start_on = starts.pop(0) if outcome == "started" and starts else None
+        if start_on is not None:
+            # Decided a few weeks before the start; spoken and referred before that.
+            decided_at = max(funnel.first_referral + timedelta(days=14),
+                             min(start_on - timedelta(days=rng.randint(10, 40)), funnel.last_decision))
+            talked_at = max(funnel.first_referral + timedelta(days=7), decided_at - timedelta(days=rng.randint(5, 21)))
+            referred = max(funnel.first_referral, talked_at - timedelta(days=rng.randint(3, 14)))
         eligible = not outcome.startswith("not_started:may_not")
         data = {
             "given_names": rng.choice(GIVEN), "family_name": rng.choice(FAMILY), "bsn": valid_bsn(rng),
@@ -76,12 +86,12 @@ def generate(session: Session, secrets: Secrets, hooks: TenantHooks, tenant: Ten
         candidate = candidate_service.create(session, secrets, data, actor, today)
         if outcome == "referred":
             continue
-        talked = min(referred + timedelta(days=rng.randint(3, 14)), funnel.last_decision)
+        talked = talked_at if start_on else min(referred + timedelta(days=rng.randint(3, 14)), funnel.last_decision)
         intake.add_conversation(session, secrets, candidate, held_on=talked, coach_id=coach_id,
                                 notes="Kennismakingsgesprek (demo).", actor=actor, today=today)
         if outcome == "in_conversation":
             continue
-        decided = min(talked + timedelta(days=rng.randint(7, 28)), funnel.last_decision)
+        decided = decided_at if start_on else min(talked + timedelta(days=rng.randint(7, 28)), funnel.last_decision)
         if outcome == "waiting_list":
             decided = funnel.last_decision
         kind, _, reason = outcome.partition(":")
@@ -91,4 +101,6 @@ def generate(session: Session, secrets: Secrets, hooks: TenantHooks, tenant: Ten
                                                         "will_not": "Liever vrijwilligerswerk",
                                                         "may_not": "Nog uitzicht op betaald werk"}.get(reason))
         intake.decide(session, hooks, candidate, decision, actor, today)
-    return len(plan)
+        if start_on is not None:
+            started.append((candidate, start_on))
+    return len(plan), started

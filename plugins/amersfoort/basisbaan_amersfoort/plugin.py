@@ -50,6 +50,6 @@ def demo_reference_data():
         organisations=[O("Gemeente Amersfoort", is_employer=True, is_coaching=True,
                          description="Werkgever volgens de notitie bij de motie.")],
         # Research stage after the council motion: a pool of candidates, no one started yet.
-        funnel=DemoFunnel(first_referral=date(2024, 9, 2), last_decision=date(2025, 3, 31), referred_only=12,
-                          in_conversation=8),
+        funnels=(DemoFunnel(first_referral=date(2024, 9, 2), last_decision=date(2025, 3, 31), referred_only=12,
+                          in_conversation=8),),
     )

@@ -5,7 +5,7 @@ from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
 from datetime import date
 
-from basisbaan.domain.municipality import DemoFunnel, DemoReference
+from basisbaan.domain.municipality import DemoCohort, DemoEmployment, DemoExit, DemoFunnel, DemoReference
 
 REFERENCE = DemoReference(
     neighbourhoods=[
@@ -28,6 +28,44 @@ REFERENCE = DemoReference(
     ],
     # Council letter of 8 March 2023: 151 candidates spoken, 100 did not start (20% cannot, 40% will not,
     # 40% may not), 33% started. One candidate was still undecided.
-    funnel=DemoFunnel(first_referral=date(2020, 1, 6), last_decision=date(2023, 2, 24), started=50,
-                      not_started={"cannot": 20, "will_not": 40, "may_not": 40}, on_hold=1),
+    funnels=(
+        DemoFunnel(first_referral=date(2020, 1, 6), last_decision=date(2023, 2, 24), started=50,
+                   not_started={"cannot": 20, "will_not": 40, "may_not": 40}, on_hold=1),
+        # After the letter (no published funnel): the same mix of reasons, for the 81 who started by April 2024.
+        DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2024, 3, 15), started=81,
+                   not_started={"cannot": 20, "will_not": 40, "may_not": 40}),
+    ),
+    employment=DemoEmployment(
+        employer="Thermiek BV", cao="cao_sw",
+        coaching_organisations=("Begeleidende partij Noord", "Begeleidende partij Zuid", "Begeleidende partij Oost"),
+        cohorts=(
+            # 7 contracts on 1 March 2020, three more that year, before the intake was recorded (assumption:
+            # the letter's funnel of 151 spoken covers 50 of the 60 who started by March 2023).
+            DemoCohort(date(2020, 3, 1), date(2020, 3, 1), 7, funnel=None),
+            DemoCohort(date(2020, 5, 1), date(2020, 9, 30), 3, funnel=None),
+            DemoCohort(date(2020, 10, 1), date(2021, 2, 3), 15, funnel=0),  # 25 working on 3 February 2021
+            DemoCohort(date(2021, 2, 4), date(2023, 2, 28), 35, funnel=0),  # 60 started, 56 working in March 2023
+            DemoCohort(date(2023, 4, 17), date(2024, 3, 31), 81, funnel=1),  # 141 started, 132 working in April 2024
+        ),
+        contract_months=12,
+        exits=(
+            # Letter of March 2023: four exits, no drop-out.
+            DemoExit(date(2021, 9, 14), "deceased"), DemoExit(date(2022, 3, 31), "pension_age"),
+            DemoExit(date(2022, 8, 31), "regular_job"), DemoExit(date(2022, 11, 30), "self_employed"),
+            # Letter of April 2024: nine in all.
+            DemoExit(date(2023, 6, 30), "regular_job"), DemoExit(date(2023, 8, 15), "deceased"),
+            DemoExit(date(2023, 10, 31), "pension_age"), DemoExit(date(2023, 12, 31), "sheltered_work"),
+            DemoExit(date(2024, 2, 29), "back_on_benefits"),
+        ),
+        # 60% 32 hours, 14% 36 hours, 26% between 20 and 28 hours; average almost 31.
+        hours_on=date(2023, 3, 1), hours=((32, 34), (36, 8), (20, 3), (24, 5), (28, 6)),
+        neighbourhoods_on=date(2023, 3, 1),
+        neighbourhoods=(("De Hoogte/Indische Buurt", 9), ("Beijum", 7), ("Paddepoel", 6), ("De Wijert", 5),
+                        ("Rivierenbuurt", 5), ("Oosterpark", 4), ("Vinkhuizen", 4)),
+        permanent_after_years=3, permanent_on=date(2024, 4, 1), permanent_count=20,
+        # 3.6% over 2021, 11.7% from September 2022 to February 2023, 7.3% over the project to March 2023
+        # (the two stretches the letter does not give are set so that the whole comes to 7.3%).
+        absence=((date(2021, 1, 1), date(2022, 1, 1), 0.036), (date(2022, 9, 1), date(2023, 3, 1), 0.117),
+                 (date(2020, 3, 1), date(2023, 3, 1), 0.073), (date(2023, 3, 1), date(2027, 1, 1), 0.06)),
+    ),
 )

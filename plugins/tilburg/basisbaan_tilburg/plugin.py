@@ -7,7 +7,8 @@ from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import DemoFunnel, DemoReference, MunicipalityInfo
+from basisbaan.domain.municipality import (DemoCohort, DemoEmployment, DemoFunnel, DemoReference,
+                                           MunicipalityInfo)
 
 from basisbaan_tilburg.settings import TilburgSettingsSchema
 
@@ -58,6 +59,11 @@ def demo_reference_data():
               description="Werkbiedende partij, betaalt een vergoeding (illustratief)."),
         ],
         # The pilot of five places from summer 2023; more candidates than places wait.
-        funnel=DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
-                          waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),
+        funnels=(DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
+                            waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),),
+        # Five starting in the summer of 2023 with Diamant-groep on two-year contracts (renewed in 2025).
+        employment=DemoEmployment(
+            employer="Diamant-groep", cao="cao_sw", coaching_organisations=("Diamant-groep",),
+            cohorts=(DemoCohort(date(2023, 7, 3), date(2023, 8, 28), 5),), contract_months=24,
+            hours=((32, 3), (28, 2)), absence=((date(2023, 7, 1), date(2027, 1, 1), 0.05),)),
     )

@@ -1,0 +1,121 @@
+"""`basisbaan demo` builds employment records from which the published figures come out, computed through
+the API the way reports will compute them (no figure is stored or hard-coded)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from flask.cli import ScriptInfo
+
+from basisbaan.cli import main
+from basisbaan.extensions import db
+from basisbaan.services import tokens as token_service
+from basisbaan.services.audit import Actor
+from basisbaan.services.tenants import get_by_slug
+from basisbaan.tenancy import tenant_scope
+from tests.conftest import TenantRef, auth
+
+
+@pytest.fixture
+def demo(app, make_token):
+    result = app.test_cli_runner().invoke(main, ["demo"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert "141 new participants" in result.output and "5 new participants" in result.output, result.output
+    with app.app_context():
+        refs = {slug: TenantRef(t.id, t.slug, t.plugin)
+                for slug in ("groningen", "tilburg") for t in [get_by_slug(db.session, slug)]}
+        db.session.remove()
+    return {slug: auth(make_token(ref, "coach")) for slug, ref in refs.items()}, refs
+
+
+def participants(client, headers, slug, **query):
+    """Every participant matching `query` (all pages), and the total from the pagination header."""
+    found, page = [], 1
+    while True:
+        response = client.get(f"/api/v1/t/{slug}/participants", headers=headers,
+                              query_string={**query, "page": page, "page_size": 100})
+        assert response.status_code == 200, response.json
+        found += response.json
+        total = json.loads(response.headers["X-Pagination"])["total"]
+        if len(found) >= total:
+            return found, total
+        page += 1
+
+
+def rate(client, headers, slug, start, end) -> float:
+    response = client.get(f"/api/v1/t/{slug}/absence-rate", headers=headers, query_string={"from": start, "to": end})
+    assert response.status_code == 200, response.json
+    return float(Decimal(response.json["absence_rate"]))
+
+
+def test_groningen_as_published(client, demo):
+    tokens, _ = demo
+    coach = tokens["groningen"]
+    # 7 contracts on 1 March 2020, 25 working in February 2021, 56 in March 2023, 132 in April 2024.
+    for on, expected in (("2020-03-01", 7), ("2021-02-03", 25), ("2023-03-01", 56), ("2024-04-01", 132)):
+        assert participants(client, coach, "groningen", status="active", on=on)[1] == expected, on
+    _, started_first_day = participants(client, coach, "groningen", status="active", on="2020-03-01")
+    assert started_first_day == 7
+    # 20 on a permanent contract in April 2024.
+    assert participants(client, coach, "groningen", status="active", on="2024-04-01",
+                        contract_kind="permanent")[1] == 20
+    # Exits with the published reasons; none counts as drop-out.
+    left_2023, _ = participants(client, coach, "groningen", status="exited", on="2023-03-01")
+    assert Counter(p["exit_reason"] for p in left_2023) == {
+        "deceased": 1, "pension_age": 1, "regular_job": 1, "self_employed": 1}
+    left_2024, _ = participants(client, coach, "groningen", status="exited", on="2024-04-01")
+    assert Counter(p["exit_reason"] for p in left_2024) == {
+        "back_on_benefits": 1, "deceased": 2, "pension_age": 2, "regular_job": 2, "sheltered_work": 1,
+        "self_employed": 1}
+    assert not any(p["dropout"] for p in left_2024)
+    # Hours on 1 March 2023: 60% 32 h, 14% 36 h, 26% 20-28 h, average almost 31; all with Thermiek BV, CAO SW.
+    working, _ = participants(client, coach, "groningen", status="active", on="2023-03-01")
+    hours = [Decimal(p["current_contract"]["hours_per_week"]) for p in working]
+    assert round(sum(1 for h in hours if h == 32) / 56, 2) == 0.61
+    assert round(sum(1 for h in hours if h == 36) / 56, 2) == 0.14
+    assert round(sum(1 for h in hours if 20 <= h <= 28) / 56, 2) == 0.25
+    assert 30.5 <= float(sum(hours) / len(hours)) < 31
+    assert {p["current_contract"]["employer"] for p in working} == {"Thermiek BV"}
+    assert {p["current_contract"]["cao"] for p in working} == {"cao_sw"}
+    # Neighbourhoods with the most participants.
+    top = Counter(p["neighbourhood"] for p in working).most_common(7)
+    assert dict(top) == {"De Hoogte/Indische Buurt": 9, "Beijum": 7, "Paddepoel": 6, "De Wijert": 5,
+                         "Rivierenbuurt": 5, "Oosterpark": 4, "Vinkhuizen": 4}
+    assert Counter(p["neighbourhood"] for p in working).most_common(8)[-1][1] < 4
+    # Absence: 3.6% over 2021, 11.7% over the last half year, 7.3% over the project (to one decimal).
+    assert round(rate(client, coach, "groningen", "2021-01-01", "2022-01-01") * 100, 1) == 3.6
+    assert round(rate(client, coach, "groningen", "2022-09-01", "2023-03-01") * 100, 1) == 11.7
+    assert round(rate(client, coach, "groningen", "2020-03-01", "2023-03-01") * 100, 1) == 7.3
+
+
+def test_tilburg_pilot_and_the_work_list(app, client, demo):
+    tokens, refs = demo
+    coach = tokens["tilburg"]
+    pilot, total = participants(client, coach, "tilburg", status="active", on="2023-09-01")
+    assert total == 5
+    assert {p["current_contract"]["employer"] for p in pilot} == {"Diamant-groep"}
+    assert all("2023-07-01" <= p["started_on"] <= "2023-08-31" for p in pilot)
+    for p in pilot:  # two-year contracts
+        contracts = client.get(f"/api/v1/t/tilburg/participants/{p['id']}/contracts", headers=coach).json
+        first = contracts[0]
+        assert first["kind"] == "temporary"
+        start, end = first["start_on"], first["end_on"]
+        assert int(end[:4]) - int(start[:4]) == 2 and end[5:] < start[5:]
+    # Groningen's coach has ongoing sicknesses with Gatekeeper steps due on the work list.
+    items = client.get("/api/v1/t/groningen/worklist", headers=tokens["groningen"]).json
+    assert any(item["kind"] == "gatekeeper" for item in items)
+    # The demo job coach's organisation sees only its own participants: a third of Groningen's.
+    with app.app_context():
+        tenant = get_by_slug(db.session, "groningen")
+        with tenant_scope(db.session, refs["groningen"].id):
+            issued = token_service.create(db.session, tenant, role="jobcoach", name="demo-jc", days=1, max_days=30,
+                                          actor=Actor.system("test"), organisation="Begeleidende partij Noord")
+        db.session.commit()
+        db.session.remove()
+    mine, total = participants(client, auth(issued.plaintext), "groningen", status="active", on="2024-04-01")
+    assert 0 < total < 132
+    assert {p["coaching_organisation"] for p in mine} == {"Begeleidende partij Noord"}
+    assert all("date_of_birth" not in p for p in mine)
