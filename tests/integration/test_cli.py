@@ -218,6 +218,23 @@ def test_token_create_refuses_bad_input(app, cli, owner_engine, args, expected):
     assert _count_rows(owner_engine)["api_tokens"] == 0
 
 
+def test_a_job_coach_token_is_bound_to_its_coaching_organisation(app, cli, client, owner_engine):
+    assert _create_groningen(cli).exit_code == 0
+    admin = cli("token", "create", "--tenant", "groningen", "--role", "admin").output.strip().splitlines()[-1]
+    made = client.post("/api/v1/t/groningen/organisations", headers=auth(admin),
+                       json={"name": "Begeleider Noord", "is_coaching": True})
+    assert made.status_code == 201, made.json
+    unknown = cli("token", "create", "--tenant", "groningen", "--role", "jobcoach", "--organisation", "Nergens")
+    assert unknown.exit_code != 0 and "organisation" in unknown.output
+    assert _count_rows(owner_engine)["api_tokens"] == 1
+    for chosen in ("Begeleider Noord", made.json["id"]):
+        result = cli("token", "create", "--tenant", "groningen", "--role", "jobcoach", "--organisation", chosen)
+        assert result.exit_code == 0, result.output
+    with owner_engine.connect() as conn:
+        bound = conn.execute(text("SELECT count(*) FROM api_tokens WHERE organisation_id IS NOT NULL")).scalar()
+    assert bound == 2
+
+
 def test_token_create_for_an_unknown_tenant(cli):
     result = cli("token", "create", "--tenant", "nowhere", "--role", "admin")
     assert result.exit_code != 0

@@ -261,6 +261,18 @@ def test_hook_cao_terms(plugin_registry, name):
     assert hooks.cao_terms(cao=settings["cao"], on=date(2019, 1, 1), settings=settings) is None
 
 
+def test_amersfoort_offers_only_the_government_agreement_and_groningen_both(plugin_registry):
+    on = date(2025, 6, 1)
+    amersfoort = plugin_registry.hooks("amersfoort")
+    settings = loaded_settings(amersfoort)
+    assert amersfoort.cao_terms(cao="cao_aan_de_slag", on=on, settings=settings).pension_rate > 0
+    assert amersfoort.cao_terms(cao="cao_sw", on=on, settings=settings) is None
+    groningen = plugin_registry.hooks("groningen")
+    settings = loaded_settings(groningen)
+    assert {groningen.cao_terms(cao=code, on=on, settings=settings).code
+            for code in ("cao_sw", "cao_aan_de_slag")} == {"cao_sw", "cao_aan_de_slag"}
+
+
 def test_cao_terms_follow_the_date(plugin_registry):
     hooks = plugin_registry.hooks("amersfoort")
     settings = loaded_settings(hooks)
