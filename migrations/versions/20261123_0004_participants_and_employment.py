@@ -37,7 +37,7 @@ def upgrade():
     sa.CheckConstraint("exit_reason IS NULL OR exit_reason IN ('deceased', 'pension_age', 'regular_job', 'sheltered_work', 'self_employed', 'back_on_benefits', 'resigned', 'dismissed', 'other')", name=op.f('ck_participants_exit_reason')),
     sa.CheckConstraint('(exit_on IS NULL) = (exit_reason IS NULL)', name=op.f('ck_participants_exit_complete')),
     sa.CheckConstraint('exit_on IS NULL OR exit_on >= started_on', name=op.f('ck_participants_exit_after_start')),
-    sa.ForeignKeyConstraint(['tenant_id', 'candidate_id'], ['candidates.tenant_id', 'candidates.id'], name=op.f('fk_participants_tenant_id_candidate_id_candidates'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id', 'candidate_id'], ['candidates.tenant_id', 'candidates.id'], name=op.f('fk_participants_tenant_id_candidate_id_candidates')),
     sa.ForeignKeyConstraint(['tenant_id', 'coach_id'], ['users.tenant_id', 'users.id'], name=op.f('fk_participants_tenant_id_coach_id_users'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['tenant_id', 'coaching_organisation_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_participants_tenant_id_coaching_organisation_id_organisations'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['persons.tenant_id', 'persons.id'], name=op.f('fk_participants_tenant_id_person_id_persons'), ondelete='CASCADE'),

@@ -20,10 +20,15 @@ from basisbaan.auth.permissions import allowed
 from basisbaan.extensions import db
 from basisbaan.models import ROLES
 from tests.conftest import auth
+from tests.employment_helpers import contract_body, started_candidate
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 PROBE_BODY = {"name": "Leaked"}
-TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "family_name", "bsn_last3"}
+TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "family_name", "bsn_last3", "author",
+                "note"}
+# Query strings for GET routes that need one (the control requests of the victim's own users).
+QUERIES = {"funnel": {"from": "2020-01-01", "to": "2030-01-01"},
+           "absence-rate": {"from": "2020-01-01", "to": "2030-01-01"}}
 
 
 def tenant_routes(app):
@@ -105,7 +110,8 @@ class RoleTokens(dict):
 
 @pytest.fixture
 def world(app, client, make_tenant, make_token, owner_engine):
-    """Two municipalities with reference data and a candidate of their own, and a token per role for each."""
+    """Two municipalities with reference data, a candidate of their own and one participant (with one contract
+    and one absence, so that every `<thing>_id` of a route belongs together), and a token per role for each."""
     tenants = {"groningen": make_tenant("groningen"), "tilburg": make_tenant("tilburg")}
     tokens = RoleTokens({slug: {role: make_token(t, role) for role in ROLES} for slug, t in tenants.items()})
     data = {"groningen": ("Beijum", "Buurtcentrum Beijum", "111222333"),
@@ -117,7 +123,7 @@ def world(app, client, make_tenant, make_token, owner_engine):
         assert created.status_code == 201, created.json
         response = client.post(f"/api/v1/t/{slug}/organisations", headers=headers,
                                json={"name": organisation, "is_host": True, "neighbourhood_id": created.json["id"],
-                                     "description": f"Described for {slug}"})
+                                     "description": f"Described for {slug}", "is_employer": True})
         assert response.status_code == 201, response.json
         coach = auth(tokens.role(slug, "coach"))
         candidate = client.post(f"/api/v1/t/{slug}/candidates", headers=coach, json={
@@ -127,6 +133,26 @@ def world(app, client, make_tenant, make_token, owner_engine):
         talk = client.post(f"/api/v1/t/{slug}/candidates/{candidate.json['id']}/conversations", headers=coach,
                            json={"held_on": "2023-01-05", "notes": f"Notes of {slug}"})
         assert talk.status_code == 201, talk.json
+        employer_id = response.json["id"]  # the one organisation also employs (listings count one)
+        started = client.post(f"/api/v1/t/{slug}/participants", headers=coach, json={
+            "candidate_id": started_candidate(client, coach, slug, family_name=f"Deelnemer {neighbourhood}"),
+            "started_on": "2023-01-01", "contract": contract_body(employer_id)})
+        assert started.status_code == 201, started.json
+        participant = f"/api/v1/t/{slug}/participants/{started.json['id']}"
+        [contract] = client.get(f"{participant}/contracts", headers=coach).json
+        changed = client.patch(f"{participant}/contracts/{contract['id']}", headers=coach, json={
+            "version": contract["version"], "valid_from": "2023-06-01", "hours_per_week": "24",
+            "note": f"Fewer hours in {neighbourhood}"})
+        assert changed.status_code == 200, changed.json
+        report = client.post(f"{participant}/contracts/{contract['id']}/performance-reports", headers=coach, json={
+            "written_on": "2023-11-01", "author": f"Coach of {neighbourhood}", "advice": "renew",
+            "summary": f"Report of {slug}"})
+        assert report.status_code == 201, report.json
+        absence = client.post(f"{participant}/absences", headers=coach, json={"start_on": "2023-03-01"})
+        assert absence.status_code == 201, absence.json
+        step = client.post(f"{participant}/absences/{absence.json['id']}/gatekeeper-steps", headers=coach,
+                           json={"step": "problem_analysis", "done_on": "2023-03-10"})
+        assert step.status_code == 201, step.json
     return tenants, tokens
 
 
@@ -163,11 +189,14 @@ def test_another_tenants_token_gets_404_on_every_route(app, client, owner_engine
         if method == "GET":
             url = _url(rule, victim, owner_engine, victim_tenant.id)
             own = client.get(url, headers=auth(tokens.role(victim, role_for(app, rule, method))),
-                             query_string={"from": "2020-01-01", "to": "2030-01-01"} if "funnel" in url else None)
+                             query_string=next((q for part, q in QUERIES.items() if part in url), None))
             assert own.status_code == 200, (url, own.status_code, own.json)
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = _secrets(before, victim_tenant)
     assert any("Beijum" in s or "Reeshof" in s for s in secrets)  # the check below has teeth
+    for table in ("participants", "contracts", "contract_versions", "performance_reports", "absences",
+                  "gatekeeper_steps"):
+        assert before[table], f"the test data has no {table} row of {victim}"
     checked = []
     for rule, method in routes:
         url = _url(rule, victim, owner_engine, victim_tenant.id)

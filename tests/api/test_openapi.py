@@ -92,7 +92,8 @@ def test_error_schema(spec):
 
 
 def test_paginated_lists_document_the_pagination_header(spec):
-    for path in ("/api/v1/t/{tenant}/neighbourhoods", "/api/v1/t/{tenant}/organisations"):
+    for path in ("/api/v1/t/{tenant}/neighbourhoods", "/api/v1/t/{tenant}/organisations",
+                 "/api/v1/t/{tenant}/participants"):
         get = spec["paths"][path]["get"]
         names = {p["name"] for p in get["parameters"] if p["in"] == "query"}
         assert {"page", "page_size", "q"} <= names
@@ -108,3 +109,38 @@ def test_docs_page(client):
 
 def test_spec_needs_no_token(client):
     assert client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer garbage"}).status_code == 200
+
+
+def test_employment_paths_are_documented(spec):
+    """The participants API of issue 6 (the generic test above covers them too; this names them)."""
+    prefix = "/api/v1/t/{tenant}"
+    participant = f"{prefix}/participants/{{participant_id}}"
+    expected = {
+        f"{prefix}/participants": {"get", "post"},
+        participant: {"get", "patch"},
+        f"{participant}/contracts": {"get", "post"},
+        f"{participant}/contracts/{{contract_id}}": {"get", "patch"},
+        f"{participant}/contracts/{{contract_id}}/performance-reports": {"post"},
+        f"{participant}/absences": {"get", "post"},
+        f"{participant}/absences/{{absence_id}}": {"patch"},
+        f"{participant}/absences/{{absence_id}}/gatekeeper-steps": {"post"},
+        f"{participant}/exit": {"post"},
+        f"{prefix}/absence-rate": {"get"},
+        f"{prefix}/worklist": {"get"},
+        f"{prefix}/cao-terms": {"get"},
+        f"{prefix}/cao-transition/preview": {"post"},
+        f"{prefix}/cao-transition": {"post"},
+    }
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods <= set(spec["paths"][path]), (path, set(spec["paths"][path]))
+        for method in methods:
+            operation = spec["paths"][path][method]
+            if method in {"post", "patch"}:
+                assert "422" in operation["responses"], (method, path)
+    # Query parameters of the list and the absence rate are documented.
+    names = {p["name"] for p in spec["paths"][f"{prefix}/participants"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"status", "neighbourhood_id", "coach_id", "coaching_organisation_id", "employer_id", "cao",
+            "contract_kind", "q", "on"} <= names
+    names = {p["name"] for p in spec["paths"][f"{prefix}/absence-rate"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"from", "to", "participant_id"} <= names

@@ -10,14 +10,22 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from datetime import date, timedelta
 
 import pytest
 from flask.views import MethodView
 
 from basisbaan.api.context import TENANT_PREFIX, require
 from basisbaan.auth.permissions import PERMISSIONS, allowed
+from basisbaan.extensions import db
 from basisbaan.models import ROLES
+from basisbaan.models.employment import GATEKEEPER_STEPS
+from basisbaan.services import tenants as tenant_service
+from basisbaan.services import tokens as token_service
+from basisbaan.services.audit import Actor
+from basisbaan.tenancy import tenant_scope
 from tests.conftest import auth, make_app
+from tests.employment_helpers import coaching, contract_body, employer, started_candidate
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 _counter = itertools.count()
@@ -75,6 +83,18 @@ def test_every_permission_has_at_least_one_role_and_only_known_roles():
     assert allowed(ROLES, "no.such.permission") is False
 
 
+def _jobcoach_token(app, tenant, organisation_id: str) -> str:
+    """A job coach's token bound to a coaching organisation, so that it sees that organisation's participants."""
+    with app.app_context():
+        found = tenant_service.get_by_slug(db.session, tenant.slug)
+        with tenant_scope(db.session, found.id):
+            issued = token_service.create(db.session, found, role="jobcoach", name="test-jobcoach", days=30,
+                                          max_days=366, actor=Actor.system("test"), organisation=organisation_id)
+        db.session.commit()
+        db.session.remove()
+    return issued.plaintext
+
+
 @pytest.fixture
 def setup(app, client, make_tenant, make_token):
     groningen = make_tenant("groningen")
@@ -89,6 +109,29 @@ def setup(app, client, make_tenant, make_token):
     assert candidate.status_code == 201, candidate.json
     ids = {"neighbourhood_id": neighbourhood.json["id"], "organisation_id": organisation.json["id"],
            "candidate_id": candidate.json["id"]}
+    # Employment: a participant coached by the job coach's organisation (a job coach sees no others), with a
+    # temporary contract for 2023 and an absence in December; a second started candidate to start employment
+    # with; a second participant on a permanent contract from 2025 for the CAO transition of 2025-06-01.
+    coaching_organisation = coaching(client, admin, "groningen", "Begeleidende partij Noord")
+    tokens["jobcoach"] = _jobcoach_token(app, groningen, coaching_organisation)
+    employer_id = employer(client, admin, "groningen", "Stadsbedrijf")
+
+    def start(started_on, **contract):
+        response = client.post("/api/v1/t/groningen/participants", headers=coach, json={
+            "candidate_id": started_candidate(client, coach, "groningen"), "started_on": started_on,
+            "coaching_organisation_id": coaching_organisation, "contract": contract_body(employer_id, **contract)})
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    participant = start("2023-01-01", end_on="2023-12-31")
+    start("2025-01-01", kind="permanent", end_on=None)
+    base = f"/api/v1/t/groningen/participants/{participant}"
+    contract = client.get(f"{base}/contracts", headers=coach).json[0]["id"]
+    absence = client.post(f"{base}/absences", headers=coach, json={"start_on": "2023-12-01", "end_on": "2023-12-05"})
+    assert absence.status_code == 201, absence.json
+    ids.update({"participant_id": participant, "contract_id": contract, "absence_id": absence.json["id"],
+                "employer_id": employer_id, "started_candidate_id": started_candidate(client, coach, "groningen"),
+                "_client": client, "_coach": coach})
     return tokens, ids
 
 
@@ -109,14 +152,64 @@ BODIES = {
     ("/candidates/<uuid:candidate_id>/conversations", "POST"): lambda n: {"held_on": "2023-01-10"},
     ("/candidates/<uuid:candidate_id>/decision", "POST"): lambda n: {"outcome": "on_hold", "decided_on": "2023-01-11"},
 }
-QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"}}
+QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
+           ("/absence-rate", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
+           ("/cao-terms", "GET"): {"cao": "cao_sw", "on": "2024-01-01"}}
 MULTIPART = {("/candidates/import", "POST"): lambda n: {
     "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
 
 
-def _body(rule=None, method=None):
+def _read(ids, path: str):
+    """GET a participant's resource as the coach (changes need the `version` last read)."""
+    response = ids["_client"].get(f"/api/v1/t/groningen/participants/{ids['participant_id']}{path}",
+                                  headers=ids["_coach"])
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def _absence_version(ids) -> int:
+    return next(a for a in _read(ids, "/absences") if a["id"] == ids["absence_id"])["version"]
+
+
+def _one_day(n: int) -> dict:
+    """A one-day absence on a day of its own within the 2023 contract (before the December absence)."""
+    day = (date(2023, 1, 2) + timedelta(days=n % 300)).isoformat()
+    return {"start_on": day, "end_on": day}
+
+
+# Employment routes, valid whatever ran before them: every allowed role may call each once. The exit is dated
+# late (2030) so that contracts, absences and changes dated earlier stay possible after it; the transition
+# moves only the permanent contract of 2025 (the others ended before its date).
+ID_BODIES = {
+    ("/participants", "POST"): lambda n, ids: {
+        "candidate_id": ids["started_candidate_id"], "started_on": "2023-02-01",
+        "contract": contract_body(ids["employer_id"], end_on="2023-12-31")},
+    ("/participants/<uuid:participant_id>", "PATCH"): lambda n, ids: {"version": _read(ids, "")["version"]},
+    ("/participants/<uuid:participant_id>/contracts", "POST"): lambda n, ids: contract_body(
+        ids["employer_id"], start_on="2024-01-01", end_on="2024-12-31",
+        performance_report={"written_on": "2023-11-15", "author": "Coach", "advice": "renew"}),
+    ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>", "PATCH"): lambda n, ids: {
+        "version": _read(ids, f"/contracts/{ids['contract_id']}")["version"], "valid_from": "2023-06-01",
+        "hours_per_week": "36"},
+    ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>/performance-reports", "POST"): lambda n, ids: {
+        "written_on": "2023-11-01", "author": "Coach", "advice": "renew"},
+    ("/participants/<uuid:participant_id>/absences", "POST"): lambda n, ids: _one_day(n),
+    ("/participants/<uuid:participant_id>/absences/<uuid:absence_id>", "PATCH"): lambda n, ids: {
+        "version": _absence_version(ids), "percentage": str(50 + n % 40)},
+    ("/participants/<uuid:participant_id>/absences/<uuid:absence_id>/gatekeeper-steps", "POST"): lambda n, ids: {
+        "step": GATEKEEPER_STEPS[n % len(GATEKEEPER_STEPS)], "done_on": "2023-12-02"},
+    ("/participants/<uuid:participant_id>/exit", "POST"): lambda n, ids: {"date": "2030-12-31", "reason": "other"},
+    ("/cao-transition/preview", "POST"): lambda n, ids: {"to_cao": "cao_aan_de_slag", "on": "2025-06-01"},
+    ("/cao-transition", "POST"): lambda n, ids: {"to_cao": "cao_aan_de_slag", "on": "2025-06-01"},
+}
+
+
+def _body(rule=None, method=None, ids=None):
     key = (rule.rule.removeprefix(TENANT_PREFIX), method) if rule is not None else None
     n = next(_counter)
+    if key in ID_BODIES:
+        assert ids is not None, key
+        return ID_BODIES[key](n, ids)
     return BODIES[key](n) if key in BODIES else {"name": f"Matrix {n}"}
 
 
@@ -135,7 +228,7 @@ def test_permission_matrix(app, client, setup):
             response = client.open(url, method=method, headers=auth(tokens[role]), data=MULTIPART[key](next(_counter)),
                                    content_type="multipart/form-data")
         else:
-            response = client.open(url, method=method, headers=auth(tokens[role]), json=_body(rule, method),
+            response = client.open(url, method=method, headers=auth(tokens[role]), json=_body(rule, method, ids),
                                    query_string=_query(rule, method))
         expected_allowed = role in PERMISSIONS[permission]
         if expected_allowed:
@@ -178,3 +271,36 @@ def test_expected_matrix_for_the_current_views(app):
     for permission in ("candidates.read", "candidates.write", "candidates.bsn", "candidates.special"):
         assert PERMISSIONS[permission] == {"coach"}
     assert PERMISSIONS["funnel.view"] == {"coach", "admin", "viewer"}
+    # Employment: participants and contracts for municipal coaches (job coaches read, and record absence, for
+    # their own organisation's participants); the absence rate is an aggregate; the CAO transition is the admin's.
+    participant = "/participants/<uuid:participant_id>"
+    contract = f"{participant}/contracts/<uuid:contract_id>"
+    absence = f"{participant}/absences/<uuid:absence_id>"
+    assert {key: table[key] for key in table if key[0].startswith(("/participants", "/absence-rate", "/worklist",
+                                                                   "/cao-"))} == {
+        ("/participants", "GET"): "participants.read",
+        ("/participants", "POST"): "participants.write",
+        (participant, "GET"): "participants.read",
+        (participant, "PATCH"): "participants.write",
+        (f"{participant}/contracts", "GET"): "participants.read",
+        (f"{participant}/contracts", "POST"): "contracts.write",
+        (contract, "GET"): "participants.read",
+        (contract, "PATCH"): "contracts.write",
+        (f"{contract}/performance-reports", "POST"): "contracts.write",
+        (f"{participant}/absences", "GET"): "absences.read",
+        (f"{participant}/absences", "POST"): "absences.write",
+        (absence, "PATCH"): "absences.write",
+        (f"{absence}/gatekeeper-steps", "POST"): "absences.write",
+        (f"{participant}/exit", "POST"): "participants.write",
+        ("/absence-rate", "GET"): "absence_rate.view",
+        ("/worklist", "GET"): "worklist.view",
+        ("/cao-terms", "GET"): "tenant.read",
+        ("/cao-transition/preview", "POST"): "cao_transition.manage",
+        ("/cao-transition", "POST"): "cao_transition.manage",
+    }
+    for permission in ("participants.write", "contracts.write"):
+        assert PERMISSIONS[permission] == {"coach"}
+    for permission in ("participants.read", "absences.read", "absences.write", "worklist.view"):
+        assert PERMISSIONS[permission] == {"coach", "jobcoach"}
+    assert PERMISSIONS["absence_rate.view"] == {"coach", "jobcoach", "admin", "viewer"}
+    assert PERMISSIONS["cao_transition.manage"] == {"admin"}

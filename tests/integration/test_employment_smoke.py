@@ -45,3 +45,6 @@ def test_walk(app, client, make_tenant, make_token):
     assert ex.json["exit_reason"] == "regular_job"
     terms = client.get(api(t.slug, "/cao-terms?on=2023-03-01"), headers=coach)
     assert terms.status_code == 200 and terms.json["minimum_hourly_wage"] == "12.40", terms.json
+    assert terms.json["minimum_wage_provisional"] is False
+    later = client.get(api(t.slug, "/cao-terms?on=2026-11-01"), headers=coach).json
+    assert later["minimum_hourly_wage"] == "14.71" and later["minimum_wage_provisional"] is True

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation,
-                               AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, TenantOwned, User,
+from basisbaan.models import (Absence, ApiToken, Candidate, CandidateDecision, CandidateStatusChange, Contract,
+                              ContractVersion, GatekeeperStep, IntakeConversation, AuditEvent, Base, Neighbourhood,
+                              Organisation, Participant, PerformanceReport, Person, SsoProvider, TenantOwned, User,
                               UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
 
@@ -35,10 +37,11 @@ NOT_FOR_APP = {"alembic_version"}
 
 def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
     """One row of each tenant-owned table for `tenant_id`, written as the owner."""
-    hood, user = uuid.uuid4(), uuid.uuid4()
+    hood, user, organisation = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     conn.execute(Neighbourhood.__table__.insert(), {"id": hood, "tenant_id": tenant_id, "name": f"Centrum {tag}"})
     conn.execute(Organisation.__table__.insert(),
-                 {"tenant_id": tenant_id, "name": f"Werkbedrijf {tag}", "neighbourhood_id": hood})
+                 {"id": organisation, "tenant_id": tenant_id, "name": f"Werkbedrijf {tag}", "neighbourhood_id": hood,
+                  "is_employer": True})
     conn.execute(Person.__table__.insert(), [
         {"tenant_id": tenant_id, "given_names": "Sam", "family_name": f"Jansen {tag}", "neighbourhood_id": hood},
         {"tenant_id": tenant_id, "given_names": "Kim", "family_name": f"Bakker {tag}", "neighbourhood_id": None},
@@ -65,6 +68,24 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
     conn.execute(CandidateDecision.__table__.insert(), {
         "tenant_id": tenant_id, "candidate_id": candidate, "decided_on": date(2023, 1, 3), "outcome": "started",
         "resulting_status": "started", "eligibility": "pass"})
+    participant, contract, absence = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    conn.execute(Participant.__table__.insert(), {
+        "id": participant, "tenant_id": tenant_id, "person_id": person, "candidate_id": candidate,
+        "started_on": date(2023, 2, 1)})
+    conn.execute(Contract.__table__.insert(), {
+        "id": contract, "tenant_id": tenant_id, "participant_id": participant, "employer_id": organisation,
+        "kind": "temporary", "start_on": date(2023, 2, 1), "end_on": date(2024, 1, 31)})
+    conn.execute(ContractVersion.__table__.insert(), {
+        "tenant_id": tenant_id, "contract_id": contract, "valid_from": date(2023, 2, 1),
+        "hours_per_week": Decimal("32"), "cao": "cao_sw", "reason": "start"})
+    conn.execute(PerformanceReport.__table__.insert(), {
+        "tenant_id": tenant_id, "contract_id": contract, "written_on": date(2023, 12, 1), "author": f"Coach {tag}",
+        "advice": "renew"})
+    conn.execute(Absence.__table__.insert(), {
+        "id": absence, "tenant_id": tenant_id, "participant_id": participant, "start_on": date(2023, 3, 1),
+        "end_on": date(2023, 3, 3), "percentage": Decimal("100")})
+    conn.execute(GatekeeperStep.__table__.insert(), {
+        "tenant_id": tenant_id, "absence_id": absence, "step": "problem_analysis", "done_on": date(2023, 3, 2)})
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, exists, func, insert, select,
@@ -18,8 +19,9 @@ from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, e
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from basisbaan.extensions import db
-from basisbaan.models import (ApiToken, Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation,
-                               AuditEvent, Base, Neighbourhood, Organisation, Person, SsoProvider, Tenant, TenantOwned,
+from basisbaan.models import (Absence, ApiToken, Candidate, CandidateDecision, CandidateStatusChange, Contract,
+                              ContractVersion, GatekeeperStep, IntakeConversation, AuditEvent, Base, Neighbourhood,
+                              Organisation, Participant, PerformanceReport, Person, SsoProvider, Tenant, TenantOwned,
                               TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
                                tenant_scope)
@@ -74,6 +76,23 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
             IntakeConversation(candidate_id=candidate.id, held_on=date(2023, 1, 2)),
             CandidateDecision(candidate_id=candidate.id, decided_on=date(2023, 1, 3), outcome="started",
                               resulting_status="started", eligibility="pass"),
+        ])
+        session.flush()
+        # The candidate started employment: a participant with a contract, its terms, a performance report,
+        # and a sickness absence with a Gatekeeper step.
+        participant = Participant(person_id=people[-1].id, candidate_id=candidate.id, started_on=date(2023, 2, 1))
+        session.add(participant)
+        session.flush()
+        contract = Contract(participant_id=participant.id, employer_id=org.id, kind="temporary",
+                            start_on=date(2023, 2, 1), end_on=date(2024, 1, 31))
+        absence = Absence(participant_id=participant.id, start_on=date(2023, 3, 1), end_on=date(2023, 3, 3))
+        session.add_all([contract, absence])
+        session.flush()
+        session.add_all([
+            ContractVersion(contract_id=contract.id, valid_from=date(2023, 2, 1), hours_per_week=Decimal("32"),
+                            cao="cao_sw", reason="start"),
+            PerformanceReport(contract_id=contract.id, written_on=date(2023, 12, 1), author="Coach", advice="renew"),
+            GatekeeperStep(absence_id=absence.id, step="problem_analysis", done_on=date(2023, 3, 2)),
         ])
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id

@@ -50,3 +50,13 @@ def test_a_date_without_a_published_rate_is_named_not_guessed():
 def test_assistance_norm_for_a_single_person():
     assert assistance_norm_on(date(2024, 3, 1)).single_monthly == Decimal("1283.83")
     assert assistance_norm_on(date(2025, 12, 1)).single_monthly == Decimal("1369.06")
+
+
+def test_dates_after_the_last_published_rate_are_provisional_not_silently_final():
+    from basisbaan.domain.national_parameters import MINIMUM_WAGE, minimum_wage_is_provisional
+
+    last = MINIMUM_WAGE[-1].effective_from
+    assert last == date(2026, 1, 1)
+    assert not minimum_wage_is_provisional(date(2026, 6, 30))
+    assert minimum_wage_is_provisional(date(2026, 7, 1))
+    assert not minimum_wage_is_provisional(date(2023, 7, 1))

@@ -118,6 +118,8 @@ class ContractVersionSchema(StrictSchema):
     hourly_wage = fields.Decimal(as_string=True, allow_none=True,
                                  metadata={"description": "Hourly wage on valid_from (minimum wage, scale or guarantee)"})
     wage_basis = fields.String(allow_none=True)
+    wage_provisional = fields.Boolean(allow_none=True, metadata={
+        "description": "After the last minimum wage in the platform's table: the last rate, carried forward"})
 
 
 class PerformanceReportSchema(StrictSchema):
@@ -217,7 +219,7 @@ class AbsenceRateQuerySchema(StrictSchema):
 
 
 class AbsenceRateSchema(StrictSchema):
-    from_ = fields.Date(data_key="from")
+    from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
     participants = fields.Integer(allow_none=True)
     contracted_hours = fields.Decimal(as_string=True, allow_none=True)
@@ -307,6 +309,8 @@ class CaoTermsSchema(StrictSchema):
     effective_from = fields.Date()
     standard_week_hours = fields.Decimal(as_string=True)
     minimum_hourly_wage = fields.Decimal(as_string=True, places=2)
+    minimum_wage_provisional = fields.Boolean(metadata={
+        "description": "The date lies after the last published minimum wage in the table (carried forward)"})
     holiday_allowance_rate = fields.Decimal(as_string=True)
     year_end_payment_rate = fields.Decimal(as_string=True)
     employer_charges_rate = fields.Decimal(as_string=True)

@@ -256,7 +256,10 @@ class AbsenceRate(MethodView):
         group = Group(participant_id=args["participant_id"], neighbourhood_id=args["neighbourhood_id"],
                       coach_id=args["coach_id"], coaching_organisation_id=args["coaching_organisation_id"],
                       employer_id=args["employer_id"])
-        result = absence_service.rate(db.session, args["from_"], args["to"], g.principal.viewer, group)
+        # Roles that see participants get their own (a job coach: their organisation's); the others get
+        # programme aggregates, with small groups suppressed below.
+        result = absence_service.rate(db.session, args["from_"], args["to"], g.principal.viewer if sees else None,
+                                      group)
         return views.rate_view(result, start=args["from_"], end=args["to"], sees_participants=sees)
 
 
@@ -290,12 +293,13 @@ class CaoTerms(MethodView):
                                {"cao": [N_("This collective agreement has no terms in this municipality on %(day)s.",
                                            day=on.isoformat())]})
         try:
-            minimum = hourly_wage(terms, on).minimum_wage
+            wage = hourly_wage(terms, on)
         except MissingParameter as exc:
             raise InvalidInput("No published minimum wage for this date.",
                                {"on": [N_("No published minimum wage for this date.")]}) from exc
         return {"cao": code, "name": terms.name, "on": on, "effective_from": terms.effective_from,
-                "standard_week_hours": terms.standard_week_hours, "minimum_hourly_wage": minimum,
+                "standard_week_hours": terms.standard_week_hours, "minimum_hourly_wage": wage.minimum_wage,
+                "minimum_wage_provisional": wage.provisional,
                 "holiday_allowance_rate": terms.holiday_allowance_rate,
                 "year_end_payment_rate": terms.year_end_payment_rate,
                 "employer_charges_rate": terms.employer_charges_rate, "pension_rate": terms.pension_rate,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
 from basisbaan.domain.cao import CaoTerms
-from basisbaan.domain.national_parameters import minimum_hourly_wage
+from basisbaan.domain.national_parameters import minimum_hourly_wage, minimum_wage_is_provisional
 
 DAY = timedelta(days=1)
 SEVEN = Decimal(7)
@@ -190,6 +190,8 @@ class HourlyWage:
     amount: Decimal
     basis: str  # minimum_wage | scale | guarantee
     minimum_wage: Decimal
+    # The date lies after the last published minimum wage in the table: the last rate carried forward.
+    provisional: bool = False
 
 
 def hourly_wage(terms: CaoTerms, on: date, wage_scale: str | None = None, wage_step: str | None = None,
@@ -204,7 +206,7 @@ def hourly_wage(terms: CaoTerms, on: date, wage_scale: str | None = None, wage_s
         amount, basis = scale, "scale"
     if guaranteed is not None and guaranteed > amount:
         amount, basis = Decimal(guaranteed), "guarantee"
-    return HourlyWage(amount, basis, minimum)
+    return HourlyWage(amount, basis, minimum, minimum_wage_is_provisional(on))
 
 
 @dataclass(frozen=True)
@@ -292,8 +294,17 @@ def wage_cost_over(period: TermsPeriod, start: date, end: date, lookup: TermsLoo
 
 
 def _split_at_terms_change(cao: str, start: date, end: date, lookup: TermsLookup) -> list[tuple[date, date]]:
-    last = lookup(cao, end - DAY)
-    if last is not None and start < last.effective_from < end:
-        return [(start, last.effective_from), (last.effective_from, end)]
-    return [(start, end)]
+    """Cut [start, end) wherever another version of the terms takes effect (found from the end backwards:
+    each version names the day it begins)."""
+    cuts: list[date] = []
+    probe = end - DAY
+    while probe >= start:
+        terms = lookup(cao, probe)
+        # Stop at the start, at a gap, or at terms that claim to begin after the day asked for.
+        if terms is None or terms.effective_from <= start or terms.effective_from > probe:
+            break
+        cuts.append(terms.effective_from)
+        probe = terms.effective_from - DAY
+    marks = [start, *reversed(cuts), end]
+    return list(zip(marks, marks[1:]))
 

@@ -82,6 +82,20 @@ def minimum_wage_on(on: date) -> MinimumWage:
     return _in_force(MINIMUM_WAGE, on, "statutory minimum wage")
 
 
+def _next_indexation(after: date) -> date:
+    """The minimum wage is indexed on 1 January and 1 July."""
+    return date(after.year, 7, 1) if after.month < 7 else date(after.year + 1, 1, 1)
+
+
+# From this date the table has no published rate yet: the last one carries forward, marked provisional
+# (shown as such), until a row for the next indexation is added here.
+MINIMUM_WAGE_PROVISIONAL_FROM = _next_indexation(MINIMUM_WAGE[-1].effective_from)
+
+
+def minimum_wage_is_provisional(on: date) -> bool:
+    return on >= MINIMUM_WAGE_PROVISIONAL_FROM
+
+
 def minimum_hourly_wage(on: date, standard_week_hours: Decimal) -> Decimal:
     """The WML per hour on `on`: from 2024 the statutory hourly rate; before, the monthly amount x 3 / 13
     divided by the employer's full-time week (the collective agreement's standard week)."""

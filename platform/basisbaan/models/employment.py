@@ -52,8 +52,9 @@ class Participant(PublicId, TenantOwned, Timestamped, Base):
         Index("uq_participants_open_person", "tenant_id", "person_id", unique=True,
               sqlite_where=text("exit_on IS NULL"), postgresql_where=text("exit_on IS NULL")),
         ForeignKeyConstraint(["tenant_id", "person_id"], ["persons.tenant_id", "persons.id"], ondelete="CASCADE"),
-        ForeignKeyConstraint(["tenant_id", "candidate_id"], ["candidates.tenant_id", "candidates.id"],
-                             ondelete="SET NULL"),
+        # NO ACTION: a candidate with a participation cannot be deleted on its own (SET NULL would also
+        # null tenant_id); erasing the person removes both in one statement.
+        ForeignKeyConstraint(["tenant_id", "candidate_id"], ["candidates.tenant_id", "candidates.id"]),
         ForeignKeyConstraint(["tenant_id", "coach_id"], ["users.tenant_id", "users.id"], ondelete="RESTRICT"),
         ForeignKeyConstraint(["tenant_id", "coaching_organisation_id"],
                              ["organisations.tenant_id", "organisations.id"], ondelete="RESTRICT"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -40,6 +40,21 @@ def _covered(contracts: list[Contract], day: date) -> bool:
     return any(c.start_on <= day and (c.last_day is None or day <= c.last_day) for c in contracts)
 
 
+def _first_uncovered(contracts: list[Contract], first: date, last: date) -> date | None:
+    """The first day of [first, last] outside every contract (contracts may follow each other), or None."""
+    day = first
+    for contract in sorted(contracts, key=lambda c: c.start_on):
+        if contract.start_on > day:
+            break
+        if contract.last_day is None:
+            return None
+        if contract.last_day >= day:
+            day = contract.last_day + timedelta(days=1)
+        if day > last:
+            return None
+    return day if day <= last else None
+
+
 def _check(session: Session, participant: Participant, start: date | None, end: date | None,
            percentage: Decimal | None, today: date, ignore: uuid.UUID | None = None) -> None:
     errors: dict[str, list[str]] = {}
@@ -56,8 +71,10 @@ def _check(session: Session, participant: Participant, start: date | None, end: 
     contracts = list(session.scalars(select(Contract).where(Contract.participant_id == participant.id)))
     if not _covered(contracts, start):
         errors["start_on"] = [N_("The participant has no contract on this day.")]
-    if end is not None and not _covered(contracts, end):
-        errors["end_on"] = [N_("The participant has no contract on this day.")]
+    elif end is not None:
+        gap = _first_uncovered(contracts, start, end)
+        if gap is not None:
+            errors["end_on"] = [N_("The participant has no contract on %(day)s.", day=gap.isoformat())]
     if errors:
         raise InvalidInput("The absence lies outside the participant's contracts.", errors)
     for other in of(session, participant):

@@ -96,7 +96,8 @@ def contracts(session: Session, timeline: SettingsTimeline, record: Participant,
                          "cao": version.cao, "wage_scale": version.wage_scale, "wage_step": version.wage_step,
                          "guaranteed_hourly_wage": version.guaranteed_hourly_wage, "reason": version.reason,
                          "note": version.note, "hourly_wage": wage.amount if wage else None,
-                         "wage_basis": wage.basis if wage else None})
+                         "wage_basis": wage.basis if wage else None,
+                         "wage_provisional": wage.provisional if wage else None})
         result.append({
             "id": contract.id, "kind": contract.kind, "employer_id": contract.employer_id,
             "employer": contract.employer.name if contract.employer else None, "start_on": contract.start_on,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from basisbaan.crypto import Secrets
 from basisbaan.errors import Conflict, InvalidInput, NotFound
-from basisbaan.models import (Candidate, Contract, ContractVersion, Organisation, Participant, Person, User,
+from basisbaan.models import (Absence, Candidate, Contract, ContractVersion, Organisation, Participant, Person, User,
                               UserRole)
 from basisbaan.models.employment import CONTRACT_KINDS, EXIT_REASONS
 from basisbaan.services import contracts as contract_service
@@ -161,12 +161,14 @@ def update(session: Session, participant: Participant, data: Mapping[str, Any], 
     errors = _check_people(session, data)
     if errors:
         raise InvalidInput("The participant has invalid fields.", errors)
+    changed = [key for key in ("coach_id", "coaching_organisation_id")
+               if key in data and getattr(participant, key) != data[key]]
+    if not changed:
+        locking.check(participant, data.get("version"))
+        return participant
     locking.claim(session, Participant, participant, data.get("version"))
-    changed = []
-    for key in ("coach_id", "coaching_organisation_id"):
-        if key in data and getattr(participant, key) != data[key]:
-            setattr(participant, key, data[key])
-            changed.append(key)
+    for key in changed:
+        setattr(participant, key, data[key])
     session.flush()
     record(session, actor, "participant.updated", "participant", participant.id, fields=changed)
     session.refresh(participant)
@@ -193,8 +195,16 @@ def exit_(session: Session, secrets: Secrets, participant: Participant, data: Ma
     if later:
         raise InvalidInput("A contract starts after this date.",
                            {"date": [N_("A contract starts after this date (%(day)s).", day=later[0].start_on.isoformat())]})
+    sick = list(session.scalars(select(Absence).where(Absence.participant_id == participant.id)))
+    after = [a for a in sick if a.start_on > last_day]
+    if after:
+        raise InvalidInput("An absence starts after this date.",
+                           {"date": [N_("An absence starts after this date (%(day)s).", day=after[0].start_on.isoformat())]})
     locking.claim(session, Participant, participant, data.get("version"))
     contract_service.terminate(contracts, last_day)
+    for absence in sick:  # sickness ends with the employment
+        if absence.end_on is None or absence.end_on > last_day:
+            absence.end_on = last_day
     participant.exit_on = last_day
     participant.exit_reason = reason
     notes = (data.get("notes") or "").strip()
@@ -215,9 +225,10 @@ def record_view(session: Session, participant: Participant, actor: Actor) -> Non
 
 
 def occupied_places(session: Session, on: date) -> int:
-    """Places taken on `on`: active participants plus candidates decided to start who have not started
-    employment yet (their place is promised)."""
-    active = session.scalar(select(func.count()).select_from(Participant).where(active_clause(on))) or 0
+    """Places taken on `on`: participants who have not left by then (also those whose employment starts
+    later) plus candidates decided to start who have no participation yet (their place is promised)."""
+    active = session.scalar(select(func.count()).select_from(Participant).where(
+        or_(Participant.exit_on.is_(None), Participant.exit_on >= on))) or 0
     waiting = session.scalar(select(func.count()).select_from(Candidate).where(
         Candidate.status == "started", ~exists(select(Participant.id).where(Participant.candidate_id == Candidate.id))))
     return active + (waiting or 0)
