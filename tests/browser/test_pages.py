@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,10 @@ from basisbaan.models import ApiToken, User
 from basisbaan.services.tenants import get_by_slug
 from basisbaan.tenancy import tenant_scope
 from tests.browser.conftest import run_axe
+from tests.conftest import auth
+from tests.employment_helpers import started_candidate
 from tests.web.conftest import create_candidate
+from tests.web.test_participant_pages import add_employment
 
 # GET pages that are not HTML pages to check (assets, redirects, the OpenID callback).
 NOT_PAGES = {"web_candidates.export_candidates", "static", "web_assets.vendor", "web_tenant.theme", "web_i18n.set_language", "web_auth.login",
@@ -40,9 +44,15 @@ def ids(app, slug):
 
 
 @pytest.fixture
-def demo_tenants(app, make_tenant):
+def demo_tenants(app, make_tenant, make_token):
     refs = {slug: make_tenant(slug) for slug in ("groningen", "tilburg")}
     refs["candidate_id"] = create_candidate(app, refs["groningen"], family_name="Browsertest")
+    # Employment for the participant pages: one participant with a contract and a sickness, and a
+    # candidate decided to start who waits for the start of employment.
+    client = app.test_client()
+    coach, admin = make_token(refs["groningen"], "coach"), make_token(refs["groningen"], "admin")
+    refs["employment"] = add_employment(client, "groningen", coach, admin, family_name="Werknemer")
+    refs["waiting_id"] = started_candidate(client, auth(coach), "groningen", family_name="Wachtend")
     return refs
 
 
@@ -65,7 +75,8 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
     assert "bb_groningen_" in page.locator("#new-token").inner_text()
     user_id, token_id = ids(app, "groningen")
     tenant_pages = ["/", "/neighbourhoods", "/neighbourhoods/new", "/organisations", "/organisations/new",
-                    "/admin/users", f"/admin/users/{user_id}", "/admin/sso", "/admin/tokens", "/admin/audit"]
+                    "/admin/users", f"/admin/users/{user_id}", "/admin/sso", "/admin/tokens", "/admin/audit",
+                    "/admin/cao-transition"]
     urls = [f"{base}/", f"{base}/demo-login"] + [f"{base}/t/groningen{p}" for p in tenant_pages] + [
         f"{base}/t/groningen/no-such-page"]
     violations: dict = {}
@@ -84,6 +95,20 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
         page.locator("main form[method=post] button[type=submit]").click()
         assert page.locator("#error-summary").is_visible()
         violations.update({f"{lang} sso with errors": v for v in [run_axe(page)] if v})
+        # The CAO transition: errors, then a preview with its table and the confirmation.
+        page.goto(f"{base}/t/groningen/admin/cao-transition")
+        page.locator("main button[value=preview]").click()
+        page.locator("#error-summary").wait_for()
+        violations.update({f"{lang} cao transition with errors": v for v in [run_axe(page)] if v})
+        page.locator("#to_cao").select_option("cao_aan_de_slag")
+        page.locator("#on").fill(date.today().isoformat())
+        page.locator("main button[value=preview]").click()
+        page.locator("#preview").wait_for()
+        assert "Werknemer" in page.locator("main table").first.inner_text()
+        violations.update({f"{lang} cao transition preview": v for v in [run_axe(page)] if v})
+        page.locator("main button[value=apply]").click()  # without the confirmation: refused, named
+        page.locator("#error-summary a[href='#confirm']").wait_for()
+        violations.update({f"{lang} cao transition unconfirmed": v for v in [run_axe(page)] if v})
     page.get_by_role("button", name=re.compile("Sign out|Uitloggen")).click()
     page.wait_for_url(re.compile("/signed-out$"))
     violations.update({"signed out": v for v in [run_axe(page)] if v})
@@ -91,8 +116,15 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
     # The coach's pages: candidates, one candidate (with the BSN revealed), forms with errors, import, funnel.
     demo_sign_in(page, base, role="coach")
     candidate = demo_tenants["candidate_id"]
+    e = demo_tenants["employment"]
+    person = f"/participants/{e['participant_id']}"
     coach_pages = ["/candidates", "/candidates/new", f"/candidates/{candidate}", f"/candidates/{candidate}/edit",
-                   "/candidates/import", "/funnel"]
+                   "/candidates/import", "/funnel", "/participants", "/participants?status=", "/participants/new",
+                   f"/participants/new?candidate={demo_tenants['waiting_id']}",
+                   f"/candidates/{demo_tenants['waiting_id']}",
+                   person, f"{person}/contracts/new", f"{person}/contracts/{e['contract_id']}/change",
+                   f"{person}/contracts/{e['contract_id']}/report", f"{person}/absences/new",
+                   f"{person}/absences/{e['absence_id']}/edit", f"{person}/exit", "/worklist", "/worklist?scope=all"]
     for lang in ("nl", "en"):
         page.goto(f"{base}/language/{lang}?next=/")
         for path in coach_pages:
@@ -101,6 +133,30 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
         page.locator("form[action$='/decision'] button[type=submit]").click()
         assert page.locator("#error-summary").count() >= 1
         violations.update({f"{lang} decision with errors": v for v in [run_axe(page)] if v})
+        # Participant forms with errors: a start without a date, a renewal without its report, a step
+        # dated in the future, a change of terms with too many hours.
+        page.goto(f"{base}/t/groningen/participants/new?candidate={demo_tenants['waiting_id']}")
+        page.locator("main form[method=post] button[type=submit]").click()
+        page.locator("#error-summary").wait_for()
+        assert page.locator("#error-summary a[href='#started_on']").count() == 1
+        violations.update({f"{lang} start with errors": v for v in [run_axe(page)] if v})
+        page.goto(f"{base}/t/groningen{person}/contracts/new")
+        page.locator("main form[method=post] button[type=submit]").click()
+        page.locator("#error-summary").wait_for()
+        violations.update({f"{lang} contract with errors": v for v in [run_axe(page)] if v})
+        page.goto(f"{base}/t/groningen{person}/contracts/{e['contract_id']}/change")
+        page.locator("#valid_from").fill(date.today().isoformat())
+        page.locator("#hours_per_week").fill("99")
+        page.locator("main form[method=post] button[type=submit]").click()
+        page.locator("#error-summary").wait_for()
+        assert page.locator("#error-summary a[href='#hours_per_week']").count() == 1
+        violations.update({f"{lang} change of terms with errors": v for v in [run_axe(page)] if v})
+        page.goto(f"{base}/t/groningen{person}")
+        step = page.locator("form.step-form").first
+        step.locator("input[type=date]").fill((date.today() + timedelta(days=2)).isoformat())
+        step.locator("button[type=submit]").click()
+        page.locator("#error-summary").wait_for()
+        violations.update({f"{lang} gatekeeper step with errors": v for v in [run_axe(page)] if v})
     page.goto(f"{base}/t/groningen/candidates/{candidate}")
     assert violations == {}
 
@@ -110,7 +166,11 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
                "web_reference.new_organisation", "web_admin.users", "web_admin.user_detail", "web_admin.sso",
                "web_admin.tokens", "web_admin.audit", "web_auth.signed_out", "web_candidates.candidates",
                "web_candidates.new_candidate", "web_candidates.candidate", "web_candidates.edit_candidate",
-               "web_candidates.import_candidates", "web_candidates.funnel"}
+               "web_candidates.import_candidates", "web_candidates.funnel", "web_participants.participants",
+               "web_participants.start", "web_participants.participant", "web_participants.new_contract",
+               "web_participants.change_terms", "web_participants.performance_report", "web_participants.new_absence",
+               "web_participants.edit_absence", "web_participants.exit_participant", "web_participants.worklist",
+               "web_cao_transition.cao_transition"}
     get_pages = {rule.endpoint for rule in served.url_map.iter_rules()
                  if "GET" in rule.methods and not rule.rule.startswith("/api/v1/t/")} - NOT_PAGES
     assert get_pages <= visited, f"pages without a browser check: {sorted(get_pages - visited)}"
@@ -165,6 +225,30 @@ def test_pages_work_without_javascript(browser, live_server, demo_tenants):
         page.get_by_role("button", name="Opslaan").click()
         page.wait_for_url(re.compile("/organisations$"))
         assert "Buurthuis De Linde" in page.content()
+    finally:
+        context.close()
+
+
+def test_employment_forms_work_without_javascript(browser, live_server, demo_tenants):
+    """Starting employment and marking a Gatekeeper step done, with plain HTML forms only."""
+    base, _ = live_server
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        demo_sign_in(page, base, role="coach")
+        page.goto(f"{base}/t/groningen/candidates/{demo_tenants['waiting_id']}")
+        page.locator("#start-employment-link").click()
+        page.wait_for_url(re.compile(r"/participants/new\?candidate="))
+        page.locator("#started_on").fill((date.today() - timedelta(days=3)).isoformat())
+        page.locator("main form[method=post] button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/participants/[0-9a-f-]{36}$"))
+        assert "Wachtend" in page.locator("h1").inner_text()
+        e = demo_tenants["employment"]
+        page.goto(f"{base}/t/groningen/participants/{e['participant_id']}")
+        step = page.locator("form.step-form", has=page.locator("input[name=step][value=problem_analysis]"))
+        step.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"#absences$"))
+        assert page.locator("form.step-form input[name=step][value=problem_analysis]").count() == 0
     finally:
         context.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 
 import pytest
 
@@ -19,6 +20,7 @@ from basisbaan.models import ROLES
 from tests.api.test_cross_tenant import _snapshot, _url as api_url, tenant_routes as api_routes
 from tests.web.conftest import (assert_site_page, csrf_token, declared_permission, fill, html_of, is_public,
                                 page_routes, row_ids, start_session, url_for_rule)
+from tests.web.test_participant_pages import with_employment
 
 UNKNOWN = "nergenshuizen"
 TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "display_name", "email", "subject", "client_id",
@@ -27,6 +29,13 @@ PROBE_FORM = {"name": "Leaked", "kind": "neighbourhood", "is_active": "", "organ
               "issuer": "https://evil.example", "client_id": "evil", "client_secret": "evil-secret",
               "scopes": "openid", "role_claim": "groups", "role_admin": "everyone", "role": "admin", "days": "30"}
 TENANT_NAMES = {"groningen": "Groningen", "tilburg": "Tilburg"}
+
+
+@pytest.fixture
+def world(world, app, make_token):
+    """The shared world with a participant (a contract, a sickness) in each municipality: the participant
+    pages and API routes get the other municipality's real ids."""
+    return with_employment(app, world, make_token)
 
 
 def _values(snapshot) -> set[str]:
@@ -149,7 +158,7 @@ def test_a_session_for_another_municipality_gets_404_on_every_api_route(app, own
         if method == "GET":
             url = api_url(rule, victim, owner_engine, victim_tenant.id)
             own, _ = session_of(victim, api_role(app, rule, method))
-            query = {"from": "2020-01-01", "to": "2030-01-01"} if "funnel" in url else None
+            query = {"from": "2020-01-01", "to": "2030-01-01"} if "funnel" in url or "absence-rate" in url else None
             assert own.get(url, query_string=query).status_code == 200, url
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = secrets_of(owner_engine, world, victim, attacker)
@@ -228,7 +237,7 @@ def test_lists_show_only_the_municipalitys_own_rows(app, owner_engine, world):
         client, _ = signed_in_client(app, world, slug)
         secrets = secrets_of(owner_engine, world, other, slug)
         for path in ("/", "/neighbourhoods", "/organisations", "/admin/users", "/admin/tokens", "/admin/audit",
-                     "/admin/sso", "/neighbourhoods/new", "/organisations/new"):
+                     "/admin/sso", "/neighbourhoods/new", "/organisations/new", "/admin/cao-transition"):
             response = client.get(f"/t/{slug}{path}")
             assert response.status_code == 200, path
             body = response.get_data(as_text=True)
@@ -244,3 +253,28 @@ def test_every_permitted_page_of_the_own_municipality_still_works(app, owner_eng
     for rule, method, view in page_routes(app):
         if method == "GET" and not is_public(view) and allowed({"admin"}, declared_permission(view)):
             assert client.get(url_for_rule(owner_engine, rule, world.tenants["groningen"])).status_code == 200
+
+
+def test_participant_lists_the_work_list_and_the_transition_preview_hold_only_own_participants(app, owner_engine,
+                                                                                              world):
+    for slug, other in (("groningen", "tilburg"), ("tilburg", "groningen")):
+        secrets = secrets_of(owner_engine, world, other, slug)
+        own, theirs = f"Deelnemer {slug.title()}", f"Deelnemer {other.title()}"
+        coach, _ = signed_in_client(app, world, slug, "coach")
+        jobcoach, _ = signed_in_client(app, world, slug, "jobcoach")
+        pages = [(coach, "/participants?status="), (coach, "/worklist?scope=all"), (jobcoach, "/participants"),
+                 (jobcoach, "/worklist"), (coach, "/participants/new")]
+        for client, path in pages:
+            response = client.get(f"/t/{slug}{path}")
+            assert response.status_code == 200, path
+            body = response.get_data(as_text=True)
+            assert not [s for s in secrets if s in body], (slug, path)
+            assert theirs not in body, (slug, path)
+        assert own in coach.get(f"/t/{slug}/participants").get_data(as_text=True)
+        admin, token = signed_in_client(app, world, slug, "admin")
+        preview = admin.post(f"/t/{slug}/admin/cao-transition", data={
+            "csrf_token": token, "to_cao": "cao_aan_de_slag", "on": date.today().isoformat(), "from_cao": "",
+            "keep_old_wage": "y", "action": "preview"})
+        assert preview.status_code == 200
+        body = preview.get_data(as_text=True)
+        assert own in body and theirs not in body and not [s for s in secrets if s in body]

@@ -10,8 +10,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from tests.web.conftest import (TRANSLATIONS_DIR, assert_site_page, declared_permission, dutch, html_of,
-                                is_public, page_routes, sign_in, url_for_rule)
+                                is_public, page_routes, sign_in, start_session, url_for_rule)
 from basisbaan.auth.permissions import allowed
+from tests.web.test_participant_pages import with_employment
 
 # Header texts on every page: (Dutch, English).
 PRODUCT = ("Basisbanen", "Basic jobs")
@@ -28,6 +29,19 @@ def admin_html_pages(app, owner_engine, tenant):
         if is_public(view) or allowed({"admin"}, declared_permission(view)):
             urls.append(url_for_rule(owner_engine, rule, tenant))
     return urls
+
+
+@pytest.fixture
+def world(world, app, make_token):
+    """The shared world with a participant per municipality, so the participant pages have real ids."""
+    return with_employment(app, world, make_token)
+
+
+def role_html_pages(app, owner_engine, tenant, role: str):
+    """URL of every protected GET page `role` may open that answers with an HTML page (not a download)."""
+    return [url_for_rule(owner_engine, rule, tenant) for rule, method, view in page_routes(app)
+            if method == "GET" and not is_public(view) and allowed({role}, declared_permission(view))
+            and rule.endpoint != "web_candidates.export_candidates"]
 
 
 def check_language(doc, lang: str):
@@ -68,6 +82,48 @@ def test_every_admin_page_is_dutch_by_default_and_english_after_choosing_it(app,
     # And back to Dutch.
     client.get("/language/nl")
     check_language(html_of(client.get("/t/groningen/")), "nl")
+
+
+@pytest.mark.parametrize("role", ["coach", "jobcoach"])
+def test_every_page_of_a_coach_is_dutch_by_default_and_english_after_choosing_it(app, client, owner_engine, world,
+                                                                                   role):
+    """The candidate and participant pages (the job coach's of their own organisation's participant)."""
+    groningen = world.tenants["groningen"]
+    start_session(client, groningen, world.users[("groningen", role)])
+    urls = role_html_pages(app, owner_engine, groningen, role)
+    assert any("/participants/" in url for url in urls) and any(url.endswith("/worklist") for url in urls)
+    texts = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        doc = assert_site_page(response)
+        check_language(doc, "nl")
+        texts[url] = doc.find("main").text
+    client.get("/language/en")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        doc = assert_site_page(response)
+        check_language(doc, "en")
+        assert doc.find("main").text != texts[url], url
+    client.get("/language/nl")
+
+
+def test_participant_labels_follow_the_language(app, client, world):
+    """Statuses, contract kinds, CAO names and Gatekeeper steps are labels in the reader's language, never codes."""
+    groningen = world.tenants["groningen"]
+    start_session(client, groningen, world.users[("groningen", "coach")])
+    for lang, expected in (("nl", [dutch("Employed"), dutch("Temporary"), dutch("Problem analysis"),
+                                   dutch("Sickness report to UWV (week 42)")]),
+                           ("en", ["Employed", "Temporary", "Problem analysis", "Sickness report to UWV (week 42)"])):
+        client.get(f"/language/{lang}")
+        listed = html_of(client.get("/t/groningen/participants")).find("tbody").text
+        assert expected[0] in listed and expected[1] in listed and "CAO SW" in listed, lang
+        assert "temporary" not in listed and "active" not in listed
+        link = html_of(client.get("/t/groningen/participants")).find("tbody").find("a").get("href")
+        page = html_of(client.get(link)).find("main").text
+        assert expected[2] in page and expected[3] in page and "problem_analysis" not in page, lang
+    client.get("/language/nl")
 
 
 def test_known_texts_in_both_languages(app, client, world):

@@ -12,11 +12,14 @@ from __future__ import annotations
 import itertools
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from basisbaan.auth.permissions import PERMISSIONS, allowed
 from basisbaan.models import ROLES
 from basisbaan.web.context import page, tenant_pages
 from tests.web.conftest import (assert_site_page, csrf_token, declared_permission, dutch, html_of, is_public,
                                 page_routes, sign_in, start_session, url_for_rule)
+from tests.web.test_participant_pages import with_employment
 
 # Public pages and what each answers on the test data (no identity provider configured):
 # (anonymous GET, signed-in GET). Sign-in without a configured provider is a clear 503 page; the
@@ -28,6 +31,13 @@ PUBLIC_PAGES = {
     "web_auth.logout": (None, None),  # POST only
     "web_tenant.theme": (200, 200),
 }
+
+
+@pytest.fixture
+def world(world, app, make_token):
+    """The shared world with a participant per municipality (the participant pages need real ids; the job
+    coach belongs to the participant's coaching organisation, so that their pages answer 200)."""
+    return with_employment(app, world, make_token)
 
 
 def undeclared_pages(app):
@@ -52,6 +62,11 @@ def test_the_enumeration_finds_the_known_pages(app):
         ("/t/<tenant>/admin/sso", "GET"),
         ("/t/<tenant>/admin/audit", "GET"),
         ("/t/<tenant>/login", "GET"),
+        ("/t/<tenant>/participants", "GET"),
+        ("/t/<tenant>/participants/<uuid:participant_id>", "GET"),
+        ("/t/<tenant>/participants/<uuid:participant_id>/absences/<uuid:absence_id>/steps", "POST"),
+        ("/t/<tenant>/worklist", "GET"),
+        ("/t/<tenant>/admin/cao-transition", "POST"),
     } <= routes
     assert not [r for r, _ in routes if r.startswith("/api")]
 
@@ -259,6 +274,29 @@ def test_expected_permissions_of_todays_pages(app):
         ("/admin/tokens", "POST"): "tokens.manage",
         ("/admin/tokens/<uuid:token_id>/revoke", "POST"): "tokens.manage",
         ("/admin/audit", "GET"): "audit.read",
+        ("/participants", "GET"): "participants.read",
+        ("/participants/new", "GET"): "participants.write",
+        ("/participants/new", "POST"): "participants.write",
+        ("/participants/<uuid:participant_id>", "GET"): "participants.read",
+        ("/participants/<uuid:participant_id>/contracts/new", "GET"): "contracts.write",
+        ("/participants/<uuid:participant_id>/contracts/new", "POST"): "contracts.write",
+        ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>/change", "GET"): "contracts.write",
+        ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>/change", "POST"): "contracts.write",
+        ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>/report", "GET"): "contracts.write",
+        ("/participants/<uuid:participant_id>/contracts/<uuid:contract_id>/report", "POST"): "contracts.write",
+        ("/participants/<uuid:participant_id>/absences/new", "GET"): "absences.write",
+        ("/participants/<uuid:participant_id>/absences/new", "POST"): "absences.write",
+        ("/participants/<uuid:participant_id>/absences/<uuid:absence_id>/edit", "GET"): "absences.write",
+        ("/participants/<uuid:participant_id>/absences/<uuid:absence_id>/edit", "POST"): "absences.write",
+        ("/participants/<uuid:participant_id>/absences/<uuid:absence_id>/steps", "POST"): "absences.write",
+        ("/participants/<uuid:participant_id>/exit", "GET"): "participants.write",
+        ("/participants/<uuid:participant_id>/exit", "POST"): "participants.write",
+        ("/worklist", "GET"): "worklist.view",
+        ("/admin/cao-transition", "GET"): "cao_transition.manage",
+        ("/admin/cao-transition", "POST"): "cao_transition.manage",
     }
     assert {key: table.get(key) for key in expected} == expected
     assert PERMISSIONS["reference.write"] == PERMISSIONS["users.manage"] == {"admin"}
+    assert PERMISSIONS["participants.write"] == PERMISSIONS["contracts.write"] == {"coach"}
+    assert PERMISSIONS["participants.read"] == PERMISSIONS["absences.write"] == {"coach", "jobcoach"}
+    assert PERMISSIONS["cao_transition.manage"] == {"admin"}

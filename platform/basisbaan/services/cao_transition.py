@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.cao_catalogue import CAO_NAMES
 from basisbaan.domain.employment import CENT, WageCost, annual_wage_cost, hourly_wage, pay_factor
 from basisbaan.domain.national_parameters import MissingParameter
 from basisbaan.errors import Conflict, InvalidInput
@@ -111,7 +112,7 @@ def preview(session: Session, timeline: SettingsTimeline, *, to_cao: str, on: da
         old_terms = timeline.terms(in_force.cao, on)
         if old_terms is None:
             raise InvalidInput("A current agreement has no terms on this date.",
-                               {"on": [N_("No terms of %(cao)s on this date.", cao=in_force.cao)]})
+                               {"on": [N_("No terms of %(cao)s on this date.", cao=CAO_NAMES.get(in_force.cao, in_force.cao))]})
         try:
             before = hourly_wage(old_terms, on, in_force.wage_scale, in_force.wage_step, in_force.guaranteed_hourly_wage)
             after = hourly_wage(new_terms, on)

@@ -123,7 +123,9 @@ def add(session: Session, secrets: Secrets, timeline: SettingsTimeline, particip
     trial = data.get("trial_period_months")
     if trial is not None and not 0 <= trial <= 2:
         errors["trial_period_months"] = [N_("At most two months.")]
-    if start is not None and "hours_per_week" in data and data.get("cao"):
+    if data.get("hours_per_week") is None:
+        errors["hours_per_week"] = [N_("Required.")]
+    if start is not None and data.get("hours_per_week") is not None and data.get("cao"):
         errors.update(terms_errors(timeline, start, Terms(Decimal(data["hours_per_week"]), data["cao"],
                                                           data.get("wage_scale"), data.get("wage_step")), "start_on"))
     elif not data.get("cao"):

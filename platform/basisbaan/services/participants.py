@@ -116,6 +116,8 @@ def start(session: Session, secrets: Secrets, timeline: SettingsTimeline, data: 
     candidate = session.scalars(select(Candidate).where(Candidate.id == data.get("candidate_id"))).first() \
         if data.get("candidate_id") else None
     started_on = data.get("started_on")
+    if started_on is None:
+        errors["started_on"] = [N_("Required.")]
     if candidate is None:
         errors["candidate_id"] = [N_("No such candidate.")]
     elif candidate.status != "started":

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.cao_catalogue import CAO_NAMES
 from basisbaan.domain.employment import MissingTerms, WageCost, wage_cost_over
 from basisbaan.domain.national_parameters import MissingParameter
 from basisbaan.errors import InvalidInput
@@ -34,7 +35,7 @@ def wage_costs(session: Session, settings: SettingsTimeline, start: date, end: d
             cost = wage_cost_over(period, start, end, settings.terms)
         except MissingTerms as exc:
             raise InvalidInput("A contract's collective agreement has no terms for a date in the period.",
-                               {"from": [N_("No terms of %(cao)s on %(day)s.", cao=exc.cao, day=exc.on.isoformat())]})
+                               {"from": [N_("No terms of %(cao)s on %(day)s.", cao=CAO_NAMES.get(exc.cao, exc.cao), day=exc.on.isoformat())]})
         except MissingParameter as exc:
             raise InvalidInput("No published minimum wage for a date in the period.",
                                {"from": [N_("No published minimum wage for %(day)s.", day=exc.on.isoformat())]})

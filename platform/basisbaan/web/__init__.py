@@ -23,7 +23,7 @@ RATE_LIMITS = {
 
 
 def init_web(app: Flask) -> None:
-    from basisbaan.web.views import admin, auth, candidates, home, reference
+    from basisbaan.web.views import admin, auth, candidates, cao_transition, home, participants, reference
 
     app.extensions["basisbaan.secrets"] = Secrets.from_config(app.config)
     i18n.init_app(app)
@@ -32,7 +32,8 @@ def init_web(app: Flask) -> None:
     app.extensions["basisbaan.oauth"] = OAuth(app)
     security.init_app(app)
     assets.init_app(app)
-    for bp in (home.bp, home.tenant_bp, auth.bp, auth.platform_bp, admin.bp, reference.bp, candidates.bp):
+    for bp in (home.bp, home.tenant_bp, auth.bp, auth.platform_bp, admin.bp, reference.bp, candidates.bp,
+               participants.bp, cao_transition.bp):
         app.register_blueprint(bp)
     _rate_limits(app)
 

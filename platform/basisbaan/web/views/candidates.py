@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from basisbaan.errors import DomainError
 from basisbaan.extensions import db
-from basisbaan.models import Neighbourhood
+from basisbaan.models import Neighbourhood, Participant
 from basisbaan.models.candidate import STATUSES
 from basisbaan.services import candidate_exports, candidate_import, intake, presenters
 from basisbaan.services import candidates as candidate_service
@@ -137,10 +137,14 @@ def _detail(record, *, conversation_form=None, decision_form=None, bsn=None, sta
         conversation_form = ConversationForm(formdata=None, held_on=date.today())
     if decision_form is None:
         decision_form = DecisionForm(formdata=None, decided_on=date.today())
+    # The person's open participation, if employment has started (one statement).
+    participation = db.session.scalars(select(Participant.id).where(
+        Participant.person_id == record.person_id, Participant.exit_on.is_(None))).first() \
+        if can("participants.read") else None
     candidate_service.record_view(db.session, record, g.principal.actor)
     db.session.commit()
     return render_template(
-        "web/candidates/detail.html", record=record, view=view, bsn=bsn, talks=talks,
+        "web/candidates/detail.html", record=record, view=view, bsn=bsn, talks=talks, participation=participation,
         eligibility=intake.eligibility(db.session, g.hooks, record, on), on=on,
         decisions=intake.decisions(db.session, record), conversation_form=conversation_form,
         decision_form=decision_form, reveal_form=ConfirmForm(), judgement_labels=JUDGEMENT_LABELS,
