@@ -113,6 +113,7 @@ def upgrade():
     sa.Column('note', sa.String(length=500), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.CheckConstraint("reason IN ('start', 'hours', 'cao_transition', 'terms', 'correction')", name=op.f('ck_contract_versions_reason')),
@@ -120,9 +121,12 @@ def upgrade():
     sa.CheckConstraint('hours_per_week > 0 AND hours_per_week <= 40', name=op.f('ck_contract_versions_hours')),
     sa.ForeignKeyConstraint(['tenant_id', 'contract_id'], ['contracts.tenant_id', 'contracts.id'], name=op.f('fk_contract_versions_tenant_id_contract_id_contracts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_contract_versions_tenant_id_tenants'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_versions')),
-    sa.UniqueConstraint('tenant_id', 'contract_id', 'valid_from', name=op.f('uq_contract_versions_tenant_id_contract_id_valid_from'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_versions'))
     )
+    with op.batch_alter_table('contract_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_versions_tenant_id_contract_id'), ['tenant_id', 'contract_id'], unique=False)
+        batch_op.create_index('uq_contract_versions_current', ['tenant_id', 'contract_id', 'valid_from'], unique=True, sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
+
     op.create_table('gatekeeper_steps',
     sa.Column('absence_id', sa.Uuid(), nullable=False),
     sa.Column('step', sa.String(length=30), nullable=False),
@@ -179,6 +183,10 @@ def downgrade():
 
     op.drop_table('performance_reports')
     op.drop_table('gatekeeper_steps')
+    with op.batch_alter_table('contract_versions', schema=None) as batch_op:
+        batch_op.drop_index('uq_contract_versions_current', sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_contract_versions_tenant_id_contract_id'))
+
     op.drop_table('contract_versions')
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contracts_tenant_id_participant_id_start_on'))

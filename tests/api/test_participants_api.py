@@ -404,6 +404,68 @@ def test_a_contract_before_the_participants_start_is_refused(client, gr, owner_e
     assert counts(owner_engine, gr.tenant) == before
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "2101-01-01", "1899-12-31"])
+def test_dates_outside_1900_to_2100_are_refused_naming_the_field(client, gr, owner_engine, day):
+    cid = started_candidate(client, gr.coach, gr.slug)
+    p = begin(client, gr)  # a temporary contract, 2023
+    [contract] = contracts_of(client, gr, p["id"])
+    url = api(gr.slug, f"/participants/{p['id']}")
+    absence = client.post(f"{url}/absences", headers=gr.coach, json={"start_on": "2023-03-01"})
+    assert absence.status_code == 201, absence.json
+    absence = absence.json
+    requests = [
+        ("POST", api(gr.slug, "/participants"),
+         {"candidate_id": cid, "started_on": day, "contract": contract_body(gr.employer)}, "started_on"),
+        ("POST", f"{url}/contracts", renewal(gr, start_on=day, end_on="2024-12-31"), "start_on"),
+        ("POST", f"{url}/contracts", renewal(gr, end_on=day), "end_on"),  # a renewal from 2024-01-01
+        ("PATCH", f"{url}/contracts/{contract['id']}",
+         {"version": contract["version"], "valid_from": day, "hours_per_week": "36"}, "valid_from"),
+        ("POST", f"{url}/contracts/{contract['id']}/performance-reports",
+         {"written_on": day, "author": "Coach Anna", "advice": "renew"}, "performance_report.written_on"),
+        ("POST", f"{url}/absences", {"start_on": day}, "start_on"),
+        ("POST", f"{url}/absences", {"start_on": "2023-06-01", "end_on": day}, "end_on"),
+        ("PATCH", f"{url}/absences/{absence['id']}", {"version": absence["version"], "end_on": day}, "end_on"),
+        ("POST", f"{url}/absences/{absence['id']}/gatekeeper-steps",
+         {"step": "problem_analysis", "done_on": day}, "done_on"),
+        ("POST", f"{url}/exit", {"date": day, "reason": "resigned", "version": p["version"]}, "date"),
+    ]
+    before = counts(owner_engine, gr.tenant)
+    for method, path, body, field in requests:
+        response = client.open(path, method=method, headers=gr.coach, json=body)
+        errors = refused(response, 422, field)["errors"]
+        assert errors == {field: ["Between 1900 and 2100."]}, (method, path, errors)  # the date, nothing else
+    assert counts(owner_engine, gr.tenant) == before
+    assert contracts_of(client, gr, p["id"]) == [contract]
+    assert absences_of(client, gr, p["id"])[0]["end_on"] is None
+
+
+def test_the_last_accepted_day_is_2100_12_31(client, gr):
+    p = begin(client, gr)
+    made = client.post(api(gr.slug, f"/participants/{p['id']}/contracts"), headers=gr.coach,
+                       json=renewal(gr, end_on="2100-12-31"))
+    assert made.status_code == 201, made.json
+    assert made.json["end_on"] == made.json["last_day"] == "2100-12-31"
+    assert [c["last_day"] for c in contracts_of(client, gr, p["id"])] == ["2023-12-31", "2100-12-31"]
+
+
+def test_no_contract_can_be_added_after_the_exit_whatever_its_date(client, gr, owner_engine):
+    p = begin(client, gr, end_on="2023-06-30")
+    left = client.post(api(gr.slug, f"/participants/{p['id']}/exit"), headers=gr.coach,
+                       json={"date": "2023-12-31", "reason": "resigned", "version": p["version"]})
+    assert left.status_code == 200, left.json
+    report = {"written_on": "2023-06-01", "author": "Coach Anna", "advice": "renew"}
+    before = counts(owner_engine, gr.tenant)
+    # Before the exit date (within the participation, after the last contract), on it, and after it.
+    for start_on, end_on in (("2023-08-01", "2023-12-31"), ("2023-12-31", "2024-06-30"), ("2024-01-01", "2024-12-31")):
+        errors = refused(client.post(api(gr.slug, f"/participants/{p['id']}/contracts"), headers=gr.coach,
+                                     json=renewal(gr, start_on=start_on, end_on=end_on, performance_report=report)),
+                         422, "start_on")["errors"]
+        assert errors == {"start_on": ["The participant has left; start a new participation instead."]}, start_on
+    assert counts(owner_engine, gr.tenant) == before  # not the performance report either
+    [contract] = contracts_of(client, gr, p["id"])
+    assert contract["start_on"] == "2023-01-01" and contract["performance_reports"] == []
+
+
 @pytest.mark.parametrize("period, field", [
     ({"start_on": "2022-12-31", "end_on": "2023-01-05"}, "start_on"),  # before the first contract
     ({"start_on": "2023-12-20", "end_on": "2024-01-05"}, "end_on"),  # runs past the contract
@@ -1251,25 +1313,48 @@ def test_a_viewer_sees_the_rate_of_a_group_of_five(client, gr, make_token):
     assert response.json["absence_rate"] == "0.2000"
 
 
-def test_a_small_group_within_a_large_programme_is_suppressed(client, gr, make_token):
-    viewer = auth(make_token(gr.tenant, "viewer"))
-    period = _five_with_one_sick(client, gr)
+GROUP_FILTERS = ("participant_id", "neighbourhood_id", "coach_id", "coaching_organisation_id", "employer_id")
+
+
+def test_roles_that_do_not_see_participants_get_no_group_at_all(app, client, gr, make_token):
+    """Two groups that differ by one person would give that person's sickness away by subtraction: without
+    participants.read only the programme as a whole is answered, whatever the size of a group."""
+    viewer, finance = auth(make_token(gr.tenant, "viewer")), auth(make_token(gr.tenant, "finance"))
+    hood = client.post(api(gr.slug, "/neighbourhoods"), headers=gr.admin, json={"name": "Beijum"}).json["id"]
+    anna = coach_user(app, gr.tenant, "Coach Anna")
+    org = coaching(client, gr.admin, gr.slug)
+    period = _five_with_one_sick(client, gr)  # the five work for gr.employer
     other = employer(client, gr.admin, gr.slug, "Stadsbedrijf")
-    alone = begin(client, gr, kind="permanent", end_on=None, employer_id=other)
+    alone = begin(client, gr, kind="permanent", end_on=None, employer_id=other, coach_id=anna,
+                  coaching_organisation_id=org, candidate_fields={"neighbourhood_id": hood})
     assert client.post(api(gr.slug, f"/participants/{alone['id']}/absences"), headers=gr.coach,
                        json={"start_on": "2023-03-01", "end_on": "2023-03-28"}).status_code == 201
+    # Each group with what a coach gets for it: (participants, absence rate).
+    groups = [({"participant_id": alone["id"]}, (1, "1.0000")), ({"neighbourhood_id": hood}, (1, "1.0000")),
+              ({"coach_id": anna}, (1, "1.0000")), ({"coaching_organisation_id": org}, (1, "1.0000")),
+              ({"employer_id": other}, (1, "1.0000")),
+              ({"employer_id": gr.employer}, (5, "0.2000")),  # five people: large enough, refused all the same
+              ({"employer_id": str(uuid.uuid4())}, (0, None))]  # nobody: refused for asking, not for the answer
+    assert {name for group, _ in groups for name in group} == set(GROUP_FILTERS)
     for headers in (gr.admin, viewer):
-        whole = client.get(api(gr.slug, "/absence-rate"), headers=headers, query_string=period).json
-        assert whole["suppressed"] is False and whole["participants"] == 6
-        small = client.get(api(gr.slug, "/absence-rate"), headers=headers,
-                           query_string={**period, "employer_id": other}).json
-        assert small["suppressed"] is True and small["absence_rate"] is None and small["participants"] is None
-        five = client.get(api(gr.slug, "/absence-rate"), headers=headers,
-                          query_string={**period, "employer_id": gr.employer}).json
-        assert five["suppressed"] is False and five["absence_rate"] == "0.2000"
-    coach = client.get(api(gr.slug, "/absence-rate"), headers=gr.coach,
-                       query_string={**period, "employer_id": other}).json
-    assert coach["suppressed"] is False and coach["absence_rate"] == "1.0000"
+        whole = client.get(api(gr.slug, "/absence-rate"), headers=headers, query_string=period)
+        assert whole.status_code == 200, whole.json
+        assert whole.json["suppressed"] is False and whole.json["participants"] == 6
+        assert whole.json["absence_rate"] == "0.3333"  # two of six sick the whole period
+        for group, _ in groups:
+            forbidden = client.get(api(gr.slug, "/absence-rate"), headers=headers,
+                                   query_string={**period, **group})
+            assert forbidden.status_code == 403, (group, forbidden.json)
+            assert forbidden.json["code"] == "forbidden" and "absence_rate" not in forbidden.json
+    for group, _ in groups:  # finance gets no absence rate at all
+        assert client.get(api(gr.slug, "/absence-rate"), headers=finance,
+                          query_string={**period, **group}).status_code == 403
+    # A coach sees participants and may ask about any group, however small.
+    for group, (people, rate) in groups:
+        response = client.get(api(gr.slug, "/absence-rate"), headers=gr.coach, query_string={**period, **group})
+        assert response.status_code == 200, (group, response.json)
+        assert (response.json["participants"], response.json["absence_rate"], response.json["suppressed"]) == (
+            people, rate, False), group
 
 
 # --- job coaches: their organisation's participants only, no sensitive fields ---------------------------
@@ -1573,19 +1658,56 @@ def test_cao_terms_for_a_date(client, gr, make_token):
                        query_string={"cao": "cao_aan_de_slag", "on": "2021-06-30"}), 422, "cao")
     assert client.get(api(gr.slug, "/cao-terms"), headers=viewer,
                       query_string={"cao": "cao_aan_de_slag", "on": "2021-07-01"}).status_code == 200
-    refused(client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "2020-12-31"}), 422, "cao")
+    # CAO SW has terms from 2019 (Groningen's first contracts, March 2020): the same rates, not verified.
+    early = client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "2020-12-31"})
+    assert early.status_code == 200, early.json
+    assert early.json["cao"] == "cao_sw" and early.json["effective_from"] == "2019-01-01"
+    assert Decimal(early.json["standard_week_hours"]) == 36 and early.json["verified"] is False
+    assert Decimal(early.json["year_end_payment_rate"]) == Decimal("0.0375")
+    assert Decimal(early.json["holiday_allowance_rate"]) == Decimal("0.08")
+    # 1680.00 a month x 3 / 13 / 36 hours = 10.77
+    assert early.json["minimum_hourly_wage"] == "10.77"
+    first = client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "2020-01-01"})
+    assert first.status_code == 200 and first.json["effective_from"] == "2019-01-01"
+    # In 2019 the terms exist, but the minimum wage table starts in 2020: the date is named.
+    refused(client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "2019-01-01"}), 422, "on")
+    refused(client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "2018-12-31"}), 422, "cao")
     refused(client.get(api(gr.slug, "/cao-terms"), headers=viewer, query_string={"on": "1 March"}), 422, "on")
 
 
 # --- the CAO transition -------------------------------------------------------------------------------------
 
 TRANSITION = {"to_cao": "cao_aan_de_slag", "on": "2024-07-01"}
+PREVIEW_KEYS = {"to_cao", "on", "keep_old_wage", "rows", "earning_less", "annual_before", "annual_after"}
+ROW_KEYS = {"participant_id", "participant_name", "contract_id", "contract_version", "effective_from",
+            "hours_per_week", "from_cao", "hourly_before", "hourly_after", "annual_before", "annual_after",
+            "earns_less", "guaranteed_hourly_wage", "replaced_versions"}
 
 
 def _on_cao_sw(client, gr, **overrides):
     p = begin(client, gr, started_on="2024-01-01", kind="permanent", end_on=None, **overrides)
     [contract] = contracts_of(client, gr, p["id"])
     return p, contract
+
+
+def _confirmed(preview: dict) -> list[dict]:
+    """The rows of a preview as apply takes them back (`contracts`)."""
+    return [{"contract_id": r["contract_id"], "contract_version": r["contract_version"]} for r in preview["rows"]]
+
+
+def _terms(contract: dict) -> list[tuple]:
+    """A contract's current versions from the API: date, agreement, reason, hours, guarantee, wage, basis."""
+    return [(v["valid_from"], v["cao"], v["reason"], Decimal(v["hours_per_week"]), v["guaranteed_hourly_wage"],
+             v["hourly_wage"], v["wage_basis"]) for v in contract["versions"]]
+
+
+def version_rows(owner_engine, contract_id: str) -> list[dict]:
+    """Every stored version of a contract, superseded ones included, read as the owner."""
+    table = db.metadata.tables["contract_versions"]
+    with owner_engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(
+            select(table).where(table.c.contract_id == uuid.UUID(contract_id))
+            .order_by(table.c.valid_from, table.c.created_at))]
 
 
 def test_the_preview_flags_those_who_would_earn_less(client, gr, owner_engine):
@@ -1596,9 +1718,13 @@ def test_the_preview_flags_those_who_would_earn_less(client, gr, owner_engine):
     result = response.json
     assert counts(owner_engine, gr.tenant) == before  # a preview saves nothing
     assert result["to_cao"] == "cao_aan_de_slag" and result["on"] == "2024-07-01" and result["keep_old_wage"] is True
-    assert result["blocked"] == [] and result["earning_less"] == 1
+    assert set(result) == PREVIEW_KEYS and result["earning_less"] == 1  # no "blocked" list any more
     [row] = result["rows"]
+    assert set(row) == ROW_KEYS
     assert row["participant_id"] == p["id"] and row["contract_id"] == contract["id"] and row["from_cao"] == "cao_sw"
+    # Running on the date: it moves from the date, under the version the preview read; nothing later to replace.
+    assert row["effective_from"] == "2024-07-01" and row["contract_version"] == contract["version"]
+    assert row["replaced_versions"] == 0 and Decimal(row["hours_per_week"]) == 32
     # The same minimum hourly wage (13.68 from July 2024), but CAO SW pays a 3.75% year-end payment on top:
     # over a year the move would cost the participant money.
     assert row["hourly_before"] == "13.68" and row["earns_less"] is True
@@ -1627,7 +1753,7 @@ def test_before_2024_the_longer_week_lowers_the_hourly_wage(client, gr):
     assert row["hourly_before"] == "12.79" and row["hourly_after"] == "12.12" and row["earns_less"] is True
 
 
-def test_applying_the_transition_adds_versions_and_leaves_the_old_ones(app, client, gr):
+def test_applying_the_transition_adds_versions_and_leaves_the_old_ones(app, client, gr, owner_engine):
     p, contract = _on_cao_sw(client, gr)
     other, other_contract = _on_cao_sw(client, gr)
     applied = client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION)
@@ -1642,6 +1768,9 @@ def test_applying_the_transition_adds_versions_and_leaves_the_old_ones(app, clie
         assert new["guaranteed_hourly_wage"] == "14.16" and new["hourly_wage"] == "14.16"
         assert new["wage_basis"] == "guarantee" and Decimal(new["hours_per_week"]) == 32
         assert now["version"] == old["version"] + 1
+        # A version at the date is added; nothing was dated on or after it, so nothing is superseded.
+        stored = version_rows(owner_engine, old["id"])
+        assert len(stored) == 2 and all(v["superseded_at"] is None for v in stored)
     [event] = audit_events(app, gr.tenant, "cao_transition.applied")
     assert event.details["contracts"] == 2 and event.details["to_cao"] == "cao_aan_de_slag"
     # The list filters on the new agreement from the date.
@@ -1653,7 +1782,7 @@ def test_applying_the_transition_adds_versions_and_leaves_the_old_ones(app, clie
     # Nothing moves a second time.
     refused(client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION), 422, "to_cao")
     again = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
-    assert again["rows"] == [] and again["blocked"] == []
+    assert set(again) == PREVIEW_KEYS and again["rows"] == [] and again["earning_less"] == 0
 
 
 def test_the_guarantee_carries_over_until_the_minimum_wage_passes_it(client, gr):
@@ -1671,30 +1800,154 @@ def test_the_guarantee_carries_over_until_the_minimum_wage_passes_it(client, gr)
     assert passed["hourly_wage"] == "14.40" and passed["wage_basis"] == "minimum_wage"  # the minimum wage took over
 
 
-def test_a_contract_changed_after_the_date_blocks_the_transition(client, gr, owner_engine):
+def test_a_renewal_under_the_same_agreement_keeps_the_transition_guarantee(client, gr):
+    kept = begin(client, gr, started_on="2024-01-01", end_on="2024-12-31")
+    other = begin(client, gr, started_on="2024-01-01", end_on="2024-12-31")
+    applied = client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION)
+    assert applied.status_code == 201, applied.json
+    assert [r["guaranteed_hourly_wage"] for r in applied.json["rows"]] == ["14.16", "14.16"]
+    report = {"written_on": "2024-10-01", "author": "Coach Anna", "advice": "renew"}
+    same = client.post(api(gr.slug, f"/participants/{kept['id']}/contracts"), headers=gr.coach, json=renewal(
+        gr, start_on="2025-01-01", end_on="2025-12-31", cao="cao_aan_de_slag", performance_report=report))
+    assert same.status_code == 201, same.json
+    # The guarantee stays with the person: above the minimum wage of 2025 (14.06).
+    assert _terms(same.json) == [
+        ("2025-01-01", "cao_aan_de_slag", "start", Decimal(32), "14.16", "14.16", "guarantee")]
+    assert _terms(contracts_of(client, gr, kept["id"])[1]) == _terms(same.json)
+    # Back under the old agreement there is no transition guarantee to keep.
+    back = client.post(api(gr.slug, f"/participants/{other['id']}/contracts"), headers=gr.coach, json=renewal(
+        gr, start_on="2025-01-01", end_on="2025-12-31", cao="cao_sw", performance_report=report))
+    assert back.status_code == 201, back.json
+    assert _terms(back.json) == [("2025-01-01", "cao_sw", "start", Decimal(32), None, "14.06", "minimum_wage")]
+    # Until the minimum wage passes it (14.40 from 2025-07-01).
+    changed = client.patch(api(gr.slug, f"/participants/{kept['id']}/contracts/{same.json['id']}"), headers=gr.coach,
+                           json={"version": same.json["version"], "valid_from": "2025-07-01", "hours_per_week": "30"})
+    assert changed.status_code == 200, changed.json
+    assert _terms(changed.json)[-1] == (
+        "2025-07-01", "cao_aan_de_slag", "hours", Decimal(30), "14.16", "14.40", "minimum_wage")
+
+
+def test_a_change_planned_after_the_date_moves_too(app, client, gr, owner_engine):
+    """A change of hours recorded for a later date is replaced by the same change under the new agreement;
+    the replaced version stays in the database, marked superseded."""
     p, contract = _on_cao_sw(client, gr, candidate_fields={"family_name": "Later"})
-    fine, _ = _on_cao_sw(client, gr)
-    assert client.patch(api(gr.slug, f"/participants/{p['id']}/contracts/{contract['id']}"), headers=gr.coach, json={
-        "version": contract["version"], "valid_from": "2024-09-01", "hours_per_week": "36"}).status_code == 200
+    fine, fine_contract = _on_cao_sw(client, gr)
+    planned = client.patch(api(gr.slug, f"/participants/{p['id']}/contracts/{contract['id']}"), headers=gr.coach,
+                           json={"version": contract["version"], "valid_from": "2024-09-01", "hours_per_week": "36",
+                                 "note": "Meer uren"})
+    assert planned.status_code == 200, planned.json
+    start_version, planned_version = planned.json["versions"]
     preview = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
-    assert preview["blocked"] == [{"participant_id": p["id"], "participant_name": "Piet Later",
-                                   "contract_id": contract["id"], "reason": "later_changes"}]
-    assert [r["participant_id"] for r in preview["rows"]] == [fine["id"]]
+    assert set(preview) == PREVIEW_KEYS
+    rows = {r["participant_id"]: r for r in preview["rows"]}
+    assert set(rows) == {p["id"], fine["id"]}
+    later = rows[p["id"]]
+    assert later["participant_name"] == "Piet Later" and later["contract_id"] == contract["id"]
+    assert later["contract_version"] == planned.json["version"] == contract["version"] + 1
+    assert later["effective_from"] == "2024-07-01" and later["replaced_versions"] == 1
+    assert Decimal(later["hours_per_week"]) == 32  # the terms in force on the date
+    assert (later["hourly_before"], later["guaranteed_hourly_wage"]) == ("13.68", "14.16")
+    assert (rows[fine["id"]]["replaced_versions"], rows[fine["id"]]["effective_from"]) == (0, "2024-07-01")
     before = counts(owner_engine, gr.tenant)
-    refused(client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION), 409, "on")
-    assert counts(owner_engine, gr.tenant) == before  # all or nothing: the unblocked contract did not move either
-    assert [v["cao"] for v in contracts_of(client, gr, fine["id"])[0]["versions"]] == ["cao_sw"]
+    applied = client.post(api(gr.slug, "/cao-transition"), headers=gr.admin,
+                          json={**TRANSITION, "contracts": _confirmed(preview)})
+    assert applied.status_code == 201, applied.json
+    assert applied.json["rows"] == preview["rows"]
+    # Later: a version at the date and the replacement of the planned one; the other: one at the date.
+    assert counts(owner_engine, gr.tenant)["contract_versions"] == before["contract_versions"] + 3
+    [now] = contracts_of(client, gr, p["id"])
+    assert now["version"] == planned.json["version"] + 1
+    assert now["versions"][0] == start_version  # earlier terms untouched
+    assert _terms(now)[1:] == [
+        ("2024-07-01", "cao_aan_de_slag", "cao_transition", Decimal(32), "14.16", "14.16", "guarantee"),
+        ("2024-09-01", "cao_aan_de_slag", "cao_transition", Decimal(36), "14.16", "14.16", "guarantee")]
+    assert now["versions"][1]["note"] == "CAO transition"
+    assert now["versions"][2]["note"] == "CAO transition (Meer uren)"
+    assert now["versions"][1]["wage_scale"] is None and now["versions"][2]["wage_step"] is None
+    assert planned_version["id"] not in {v["id"] for v in now["versions"]}  # only current versions are shown
+    stored = version_rows(owner_engine, contract["id"])
+    assert len(stored) == 4
+    [replaced] = [v for v in stored if v["superseded_at"] is not None]
+    assert str(replaced["id"]) == planned_version["id"]
+    assert (replaced["valid_from"], replaced["cao"], replaced["reason"], replaced["hours_per_week"],
+            replaced["note"]) == (date(2024, 9, 1), "cao_sw", "hours", Decimal(36), "Meer uren")
+    [kept] = [v for v in stored if str(v["id"]) == start_version["id"]]
+    assert kept["superseded_at"] is None and kept["cao"] == "cao_sw" and kept["reason"] == "start"
+    assert _terms(contracts_of(client, gr, fine["id"])[0]) == [
+        ("2024-01-01", "cao_sw", "start", Decimal(32), None, "13.27", "minimum_wage"),
+        ("2024-07-01", "cao_aan_de_slag", "cao_transition", Decimal(32), "14.16", "14.16", "guarantee")]
+    # Current-version readers ignore the superseded row: the list, and the contracted hours (36 a week
+    # over four weeks of September, counted once).
+    assert client.get(api(gr.slug, "/participants"), headers=gr.coach,
+                      query_string={"on": "2024-10-01", "cao": "cao_sw"}).json == []
+    moved = client.get(api(gr.slug, "/participants"), headers=gr.coach,
+                       query_string={"on": "2024-10-01", "cao": "cao_aan_de_slag"}).json
+    assert {x["id"] for x in moved} == {p["id"], fine["id"]}
+    hours = client.get(api(gr.slug, "/absence-rate"), headers=gr.coach,
+                       query_string={"from": "2024-09-01", "to": "2024-09-29", "participant_id": p["id"]}).json
+    assert Decimal(hours["contracted_hours"]) == 144 and hours["participants"] == 1
 
 
-def test_contracts_starting_on_or_after_the_date_are_blocked(client, gr):
-    starts_on = begin(client, gr, started_on="2024-07-01", kind="permanent", end_on=None)
-    starts_later = begin(client, gr, started_on="2024-09-01", kind="permanent", end_on=None)
-    begin(client, gr, started_on="2024-09-01", kind="permanent", end_on=None, cao="cao_aan_de_slag")  # no move
+def test_renewals_recorded_in_advance_move_too(client, gr, owner_engine):
+    """Contracts that start on or after the date move from their own start, with wages of that day."""
+    p = begin(client, gr, started_on="2024-01-01", end_on="2024-12-31", candidate_fields={"family_name": "Verlengd"})
+    renewed = client.post(api(gr.slug, f"/participants/{p['id']}/contracts"), headers=gr.coach, json=renewal(
+        gr, start_on="2025-01-01", end_on="2025-12-31",
+        performance_report={"written_on": "2024-06-01", "author": "Coach Anna", "advice": "renew"}))
+    assert renewed.status_code == 201, renewed.json
+    same_day = begin(client, gr, started_on="2024-07-01", kind="permanent", end_on=None,
+                     candidate_fields={"family_name": "Zelfde"})
+    already = begin(client, gr, started_on="2024-09-01", kind="permanent", end_on=None, cao="cao_aan_de_slag")
+    first, second = contracts_of(client, gr, p["id"])
+    [same] = contracts_of(client, gr, same_day["id"])
+    [new_already] = contracts_of(client, gr, already["id"])
     preview = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
-    assert {b["participant_id"]: b["reason"] for b in preview["blocked"]} == {
-        starts_on["id"]: "starts_on_date", starts_later["id"]: "starts_later"}
-    assert preview["rows"] == []
-    assert client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION).status_code == 409
+    rows = {r["contract_id"]: r for r in preview["rows"]}
+    assert set(rows) == {first["id"], second["id"], same["id"]}  # not the one under the new agreement already
+    assert [r["contract_id"] for r in preview["rows"]] == [first["id"], second["id"], same["id"]]
+    assert (rows[first["id"]]["effective_from"], rows[first["id"]]["replaced_versions"]) == ("2024-07-01", 0)
+    assert (rows[same["id"]]["effective_from"], rows[same["id"]]["replaced_versions"]) == ("2024-07-01", 1)
+    assert (rows[same["id"]]["hourly_before"], rows[same["id"]]["guaranteed_hourly_wage"]) == ("13.68", "14.16")
+    renewal_row = rows[second["id"]]
+    assert (renewal_row["effective_from"], renewal_row["replaced_versions"]) == ("2025-01-01", 1)
+    assert renewal_row["contract_version"] == second["version"] and renewal_row["participant_id"] == p["id"]
+    # The wages of 2025-01-01 (14.06): 14.06 x 1.1175 / 1.08 = 14.548..., rounded up: 14.55.
+    assert (renewal_row["hourly_before"], renewal_row["hourly_after"], renewal_row["guaranteed_hourly_wage"],
+            renewal_row["earns_less"]) == ("14.06", "14.55", "14.55", True)
+    assert preview["earning_less"] == 3
+    before = counts(owner_engine, gr.tenant)
+    applied = client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION)  # recomputed
+    assert applied.status_code == 201, applied.json
+    assert applied.json["rows"] == preview["rows"]
+    assert counts(owner_engine, gr.tenant)["contract_versions"] == before["contract_versions"] + 3
+    moved_first, moved_second = contracts_of(client, gr, p["id"])
+    assert moved_first["versions"][0] == first["versions"][0]  # earlier versions untouched
+    assert _terms(moved_first)[1:] == [
+        ("2024-07-01", "cao_aan_de_slag", "cao_transition", Decimal(32), "14.16", "14.16", "guarantee")]
+    # The renewal and the contract starting on the date: only the replacement is current, from the same day.
+    assert _terms(moved_second) == [
+        ("2025-01-01", "cao_aan_de_slag", "cao_transition", Decimal(32), "14.55", "14.55", "guarantee")]
+    [moved_same] = contracts_of(client, gr, same_day["id"])
+    assert _terms(moved_same) == [
+        ("2024-07-01", "cao_aan_de_slag", "cao_transition", Decimal(32), "14.16", "14.16", "guarantee")]
+    for old, moved in ((second, moved_second), (same, moved_same)):
+        assert moved["version"] == old["version"] + 1
+        assert (moved["start_on"], moved["end_on"]) == (old["start_on"], old["end_on"])
+        stored = version_rows(owner_engine, old["id"])
+        assert len(stored) == 2
+        [replaced] = [v for v in stored if v["superseded_at"] is not None]
+        assert str(replaced["id"]) == old["versions"][0]["id"]
+        assert (replaced["valid_from"].isoformat(), replaced["cao"], replaced["reason"],
+                replaced["hours_per_week"]) == (old["start_on"], "cao_sw", "start", Decimal(32))
+    assert contracts_of(client, gr, already["id"]) == [new_already]
+    # The contract in force follows the current versions.
+    assert client.get(api(gr.slug, "/participants"), headers=gr.coach,
+                      query_string={"on": "2025-02-01", "cao": "cao_sw"}).json == []
+    assert {x["id"] for x in client.get(api(gr.slug, "/participants"), headers=gr.coach,
+                                        query_string={"on": "2025-02-01", "cao": "cao_aan_de_slag"}).json} == {
+        p["id"], same_day["id"], already["id"]}
+    again = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
+    assert again["rows"] == []
 
 
 def test_only_contracts_in_force_and_of_from_cao_move(client, gr):
@@ -1726,12 +1979,42 @@ def test_invalid_transitions_are_refused(client, gr, owner_engine):
     assert counts(owner_engine, gr.tenant) == before
 
 
-def test_a_contract_changed_between_preview_and_apply(client, gr):
-    """The apply recomputes; a change made after the preview is not overwritten."""
+def test_apply_refuses_when_the_contracts_differ_from_the_confirmed_preview(app, client, gr, owner_engine):
+    """The apply recomputes; with `contracts` (the rows of the preview the admin confirmed) any difference
+    since then is a 409 and nothing moves, so a change made after the preview is never moved unseen."""
     p, contract = _on_cao_sw(client, gr)
     preview = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
-    assert len(preview["rows"]) == 1
-    assert client.patch(api(gr.slug, f"/participants/{p['id']}/contracts/{contract['id']}"), headers=gr.coach, json={
-        "version": contract["version"], "valid_from": "2024-08-01", "hours_per_week": "36"}).status_code == 200
-    assert client.post(api(gr.slug, "/cao-transition"), headers=gr.admin, json=TRANSITION).status_code == 409
-    assert [v["valid_from"] for v in contracts_of(client, gr, p["id"])[0]["versions"]] == ["2024-01-01", "2024-08-01"]
+    confirmed = _confirmed(preview)
+    assert confirmed == [{"contract_id": contract["id"], "contract_version": contract["version"]}]
+    # The contract changed after the preview.
+    changed = client.patch(api(gr.slug, f"/participants/{p['id']}/contracts/{contract['id']}"), headers=gr.coach,
+                           json={"version": contract["version"], "valid_from": "2024-08-01", "hours_per_week": "36"})
+    assert changed.status_code == 200, changed.json
+    before = counts(owner_engine, gr.tenant)
+    body = refused(client.post(api(gr.slug, "/cao-transition"), headers=gr.admin,
+                               json={**TRANSITION, "contracts": confirmed}), 409, "contracts")
+    assert body["code"] == "conflict" and set(body["errors"]) == {"contracts"}
+    assert counts(owner_engine, gr.tenant) == before
+    assert contracts_of(client, gr, p["id"]) == [changed.json]
+    assert all(v["superseded_at"] is None for v in version_rows(owner_engine, contract["id"]))
+    # A contract added since the preview: the rows differ too.
+    current = _confirmed(client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json)
+    assert current == [{"contract_id": contract["id"], "contract_version": changed.json["version"]}]
+    newcomer, newcomer_contract = _on_cao_sw(client, gr)
+    before = counts(owner_engine, gr.tenant)
+    for stale in (current, [], [*current, {"contract_id": str(uuid.uuid4()), "contract_version": 1}]):
+        refused(client.post(api(gr.slug, "/cao-transition"), headers=gr.admin,
+                            json={**TRANSITION, "contracts": stale}), 409, "contracts")
+    assert counts(owner_engine, gr.tenant) == before
+    assert audit_events(app, gr.tenant, "cao_transition.applied") == []
+    assert contracts_of(client, gr, newcomer["id"]) == [newcomer_contract]
+    # The rows of the current preview go through.
+    latest = client.post(api(gr.slug, "/cao-transition/preview"), headers=gr.admin, json=TRANSITION).json
+    assert {r["contract_id"] for r in latest["rows"]} == {contract["id"], newcomer_contract["id"]}
+    applied = client.post(api(gr.slug, "/cao-transition"), headers=gr.admin,
+                          json={**TRANSITION, "contracts": _confirmed(latest)})
+    assert applied.status_code == 201, applied.json
+    assert applied.json["rows"] == latest["rows"]
+    assert [(v["valid_from"], v["cao"], v["reason"]) for v in contracts_of(client, gr, p["id"])[0]["versions"]] == [
+        ("2024-01-01", "cao_sw", "start"), ("2024-07-01", "cao_aan_de_slag", "cao_transition"),
+        ("2024-08-01", "cao_aan_de_slag", "cao_transition")]

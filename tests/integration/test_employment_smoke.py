@@ -11,7 +11,8 @@ def test_walk(app, client, make_tenant, make_token):
     cid = started_candidate(client, coach, t.slug)
     p = start(client, coach, t.slug, cid, emp)
     pid = p["id"]
-    assert p["current_contract"] is None or p["current_contract"]["cao"] == "cao_sw"
+    # The 2023 contract is over today: no contract in force now.
+    assert p["current_contract"] is None and p["status"] == "active"
     contracts = client.get(api(t.slug, f"/participants/{pid}/contracts"), headers=coach).json
     assert len(contracts) == 1 and contracts[0]["versions"][0]["hourly_wage"] == "12.40"
     c = contracts[0]
@@ -33,12 +34,16 @@ def test_walk(app, client, make_tenant, make_token):
     assert a.status_code == 201, a.json
     rate = client.get(api(t.slug, "/absence-rate?from=2023-03-01&to=2023-03-29"), headers=coach)
     assert rate.status_code == 200 and rate.json["absence_rate"] == "0.5000", rate.json
-    wl = client.get(api(t.slug, "/worklist"), headers=coach)
+    wl = client.get(api(t.slug, "/worklist", ), headers=coach)
     assert wl.status_code == 200, wl.json
+    # The last contract ended (2024-12-31) without a next one: it stands on the list, overdue.
+    assert [(i["kind"], i["due_on"], i["overdue"]) for i in wl.json if i["kind"] == "contract_ending"] == [
+        ("contract_ending", "2024-12-31", True)]
     prev = client.post(api(t.slug, "/cao-transition/preview"), headers=admin,
                        json={"to_cao": "cao_aan_de_slag", "on": "2024-07-01"})
     assert prev.status_code == 200, prev.json
-    print(prev.json)
+    [row] = prev.json["rows"]
+    assert (row["hourly_before"], row["earns_less"], row["guaranteed_hourly_wage"]) == ("13.68", True, "14.16")
     ex = client.post(api(t.slug, f"/participants/{pid}/exit"), headers=coach,
                      json={"date": "2024-05-31", "reason": "regular_job"})
     assert ex.status_code == 200, ex.json

@@ -258,7 +258,7 @@ def test_hook_cao_terms(plugin_registry, name):
     assert terms.code == EXPECTED_CAO[name]
     assert terms.effective_from <= date(2025, 6, 1)
     # Before the agreement's first version there are no terms: a gap, never a guess.
-    assert hooks.cao_terms(cao=settings["cao"], on=date(2019, 1, 1), settings=settings) is None
+    assert hooks.cao_terms(cao=settings["cao"], on=date(2018, 12, 31), settings=settings) is None
 
 
 def test_amersfoort_offers_only_the_government_agreement_and_groningen_both(plugin_registry):

@@ -126,6 +126,11 @@ def post(client, path: str, data: dict, token_from: str | None = None):
     return client.post(path, data={"csrf_token": token, **data})
 
 
+def confirmed_contracts(doc) -> list[str]:
+    """The preview's rows as the apply button sends them back: hidden inputs "<contract id>:<version>"."""
+    return [i.get("value") for i in doc.find_all("input", name="contract") if i.get("type") == "hidden"]
+
+
 def errors_at(doc) -> set[str]:
     """The fields the error summary links to (without '#')."""
     return {link.removeprefix("#") for link in error_summary_links(doc)}
@@ -739,47 +744,121 @@ def test_the_admin_previews_and_then_applies_a_cao_transition(app, client, world
     totals = [td.text for td in table.find("tfoot").find_all("td")]
     assert totals[0] == cost_before and totals[1] == cost_after
     assert count(owner_engine, "contract_versions") == 1  # a preview changes nothing
+    # The apply button sends back the rows of the preview that was checked.
+    rows = confirmed_contracts(doc)
+    assert rows == [f"{employment['contract_id']}:{employment['contract_version']}"]
     # Applying needs the confirmation.
-    response = post(client, url, {**data, "action": "apply"})
+    response = post(client, url, {**data, "contract": rows, "action": "apply"})
     assert response.status_code == 422
-    assert errors_at(html_of(response)) == {"confirm"}
+    refused = html_of(response)
+    assert errors_at(refused) == {"confirm"} and confirmed_contracts(refused) == rows
     assert count(owner_engine, "contract_versions") == 1
-    response = post(client, url, {**data, "action": "apply", "confirm": "y"})
+    # Without the preview's rows, or with rows that do not read as "<id>:<version>", nothing is applied.
+    for sent in ([], [f"{employment['contract_id']}:x"], [rows[0], f"{uuid.uuid4()}:1"]):
+        response = post(client, url, {**data, "contract": sent, "action": "apply", "confirm": "y"})
+        assert response.status_code == 409, sent
+        assert confirmed_contracts(html_of(response)) == rows  # the current preview, to check again
+    assert count(owner_engine, "contract_versions") == 1
+    response = post(client, url, {**data, "contract": rows, "action": "apply", "confirm": "y"})
     assert response.status_code == 200
     doc = html_of(response)
     assert doc.by_id("transition-applied") is not None
     versions = owner_rows(owner_engine, "SELECT * FROM contract_versions ORDER BY valid_from")
     assert [v["cao"] for v in versions] == ["cao_sw", "cao_aan_de_slag"] and versions[1]["reason"] == "cao_transition"
     assert versions[1]["guaranteed_hourly_wage"] is not None
+    assert all(v["superseded_at"] is None for v in versions)  # nothing was dated after the date
+    assert confirmed_contracts(doc) == []  # applied: no apply button any more
     assert owner_rows(owner_engine, "SELECT * FROM audit_events WHERE action = 'cao_transition.applied'")
     # Nothing more to move: said next to the agreement, nothing saved.
-    response = post(client, url, {**data, "action": "apply", "confirm": "y"})
+    response = post(client, url, {**data, "contract": rows, "action": "apply", "confirm": "y"})
     assert response.status_code == 422 and errors_at(html_of(response)) == {"to_cao"}
     assert count(owner_engine, "contract_versions") == 2
     # No personal data in any URL: both are POSTs to the same address.
     assert all(f.get("method") == "post" and not f.get("action") for f in doc.find("main").find_all("form"))
 
 
-def test_a_blocked_transition_shows_the_blocking_contracts(app, client, world, groningen, employment, tokens,
-                                                           owner_engine):
+def test_a_transition_changed_since_the_preview_is_refused_and_shown_again(app, client, world, groningen, employment,
+                                                                         tokens, owner_engine):
+    """A change of hours planned after the date moves too; a change made after the preview makes the apply
+    a conflict that shows the current preview, and nothing moves until that one is applied."""
     e = employment
-    later = client.patch(api("groningen", f"/participants/{e['participant_id']}/contracts/{e['contract_id']}"),
-                         headers=auth(tokens["coach"]), json={"version": e["contract_version"],
-                                                              "valid_from": iso(TODAY + timedelta(days=5)),
-                                                              "hours_per_week": "30"})
-    assert later.status_code == 200, later.json
+    contract_url = api("groningen", f"/participants/{e['participant_id']}/contracts/{e['contract_id']}")
+    planned = client.patch(contract_url, headers=auth(tokens["coach"]), json={
+        "version": e["contract_version"], "valid_from": iso(TODAY + timedelta(days=5)), "hours_per_week": "30"})
+    assert planned.status_code == 200, planned.json
     start_session(client, groningen, world.users[("groningen", "admin")])
     url = f"{T}/admin/cao-transition"
-    data = {"to_cao": "cao_aan_de_slag", "on": iso(TODAY), "from_cao": "cao_sw", "keep_old_wage": "y", "confirm": "y"}
-    response = post(client, url, {**data, "action": "apply"})
+    data = {"to_cao": "cao_aan_de_slag", "on": iso(TODAY), "from_cao": "cao_sw", "keep_old_wage": "y"}
+    response = post(client, url, {**data, "action": "preview"})
+    assert response.status_code == 200
+    doc = html_of(response)
+    assert doc.by_id("blocked") is None  # no list of blocked contracts any more: the planned change moves too
+    seen = confirmed_contracts(doc)
+    assert seen == [f"{e['contract_id']}:{planned.json['version']}"]
+    # Another change after the preview was checked.
+    again = client.patch(contract_url, headers=auth(tokens["coach"]), json={
+        "version": planned.json["version"], "valid_from": iso(TODAY + timedelta(days=10)), "hours_per_week": "28"})
+    assert again.status_code == 200, again.json
+    response = post(client, url, {**data, "contract": seen, "action": "apply", "confirm": "y"})
     assert response.status_code == 409
     doc = html_of(response)
-    assert errors_at(doc) == {"on"}
-    blocked = body_rows(doc.by_id("blocked"))
-    assert blocked == [[e["name"], dutch("The contract has changes after this date.")]]
-    assert count(owner_engine, "contract_versions") == 2
+    assert errors_at(doc) == set()  # the form as a whole, no field
+    summary = [li.text for li in doc.by_id("error-summary").find_all("li")]
+    assert dutch("The contracts changed since the preview. Preview again before applying.") in summary
+    assert confirmed_contracts(doc) == [f"{e['contract_id']}:{again.json['version']}"]  # the current preview
+    [[name, *_]] = body_rows(table_with_caption(
+        doc, dutch("Per participant: hourly wage and annual wage cost on %(date)s") % {"date": ""}))
+    assert name == e["name"]
+    versions = owner_rows(owner_engine, "SELECT * FROM contract_versions ORDER BY valid_from")
+    assert [(v["cao"], v["superseded_at"]) for v in versions] == [("cao_sw", None)] * 3  # nothing moved
+    assert not owner_rows(owner_engine, "SELECT * FROM audit_events WHERE action = 'cao_transition.applied'")
+    # The preview shown now applies: both planned changes move, the replaced versions stay in the history.
+    response = post(client, url, {**data, "contract": confirmed_contracts(doc), "action": "apply", "confirm": "y"})
+    assert response.status_code == 200
+    assert html_of(response).by_id("transition-applied") is not None
+    versions = owner_rows(owner_engine, "SELECT * FROM contract_versions ORDER BY valid_from, created_at")
+    current = [(v["valid_from"], v["cao"], v["hours_per_week"], v["reason"]) for v in versions
+               if v["superseded_at"] is None]
+    replaced = [(v["valid_from"], v["cao"], v["hours_per_week"], v["reason"]) for v in versions
+                if v["superseded_at"] is not None]
+    assert [(str(day), cao, float(hours), reason) for day, cao, hours, reason in current] == [
+        (iso(TODAY - timedelta(days=300)), "cao_sw", 32.0, "start"),
+        (iso(TODAY), "cao_aan_de_slag", 32.0, "cao_transition"),
+        (iso(TODAY + timedelta(days=5)), "cao_aan_de_slag", 30.0, "cao_transition"),
+        (iso(TODAY + timedelta(days=10)), "cao_aan_de_slag", 28.0, "cao_transition")]
+    assert [(str(day), cao, float(hours), reason) for day, cao, hours, reason in replaced] == [
+        (iso(TODAY + timedelta(days=5)), "cao_sw", 30.0, "hours"),
+        (iso(TODAY + timedelta(days=10)), "cao_sw", 28.0, "hours")]
+    # The participant's page shows the current terms only.
+    start_session(client, groningen, world.users[("groningen", "coach")])
+    page = html_of(client.get(participant_url(e)))
+    terms = body_rows(table_with_caption(page, dutch("Terms of the contract from %(date)s") % {"date": ""}))
+    ads, transition = dutch("CAO Aan de Slag"), dutch("CAO transition")
+    assert [(row[1], row[2], row[4]) for row in terms] == [
+        ("32", dutch("CAO SW"), dutch("Start of the contract")), ("32", ads, f"{transition}: CAO transition"),
+        ("30", ads, f"{transition}: CAO transition"), ("28", ads, f"{transition}: CAO transition")]
+    start_session(client, groningen, world.users[("groningen", "admin")])
     # Bad input: named, nothing done.
     response = post(client, url, {**data, "to_cao": "cao_sw", "action": "preview"})
     assert response.status_code == 422 and errors_at(html_of(response)) == {"to_cao"}
     response = post(client, url, {**data, "on": "", "action": "preview"})
     assert response.status_code == 422 and errors_at(html_of(response)) == {"on"}
+
+
+def test_a_transition_changed_since_the_preview_is_said_once_in_dutch(app, client, world, groningen, employment,
+                                                                     tokens):
+    e = employment
+    start_session(client, groningen, world.users[("groningen", "admin")])
+    url = f"{T}/admin/cao-transition"
+    data = {"to_cao": "cao_aan_de_slag", "on": iso(TODAY), "from_cao": "", "keep_old_wage": "y"}
+    seen = confirmed_contracts(html_of(post(client, url, {**data, "action": "preview"})))
+    assert seen == [f"{e['contract_id']}:{e['contract_version']}"]
+    changed = client.patch(api("groningen", f"/participants/{e['participant_id']}/contracts/{e['contract_id']}"),
+                           headers=auth(tokens["coach"]), json={"version": e["contract_version"],
+                                                                "valid_from": iso(TODAY + timedelta(days=5)),
+                                                                "hours_per_week": "30"})
+    assert changed.status_code == 200, changed.json
+    response = post(client, url, {**data, "contract": seen, "action": "apply", "confirm": "y"})
+    assert response.status_code == 409
+    summary = [li.text for li in html_of(response).by_id("error-summary").find_all("li")]
+    assert summary == [dutch("The contracts changed since the preview. Preview again before applying.")]

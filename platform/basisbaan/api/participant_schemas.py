@@ -246,12 +246,20 @@ class WorklistItemSchema(StrictSchema):
     step = fields.String(allow_none=True)
 
 
+class ExpectedContractSchema(StrictSchema):
+    contract_id = fields.UUID(required=True)
+    contract_version = fields.Integer(required=True)
+
+
 class TransitionInputSchema(StrictSchema):
     to_cao = fields.String(required=True, validate=validate.OneOf(CAO_CODES))
     on = fields.Date(required=True, metadata={"description": "First day under the new agreement"})
     from_cao = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CAO_CODES))
     keep_old_wage = fields.Boolean(load_default=True,
-                                   metadata={"description": "Transition arrangement: keep at least the old hourly wage"})
+                                   metadata={"description": "Transition arrangement: nobody earns less over a year"})
+    contracts = fields.List(fields.Nested(ExpectedContractSchema), load_default=None, allow_none=True, metadata={
+        "description": "Apply only: the rows (contract_id, contract_version) of the preview you confirmed; "
+                       "any difference since is a 409"})
 
 
 class WageCostSchema(StrictSchema):
@@ -267,6 +275,8 @@ class TransitionRowSchema(StrictSchema):
     participant_id = fields.UUID()
     participant_name = fields.String()
     contract_id = fields.UUID()
+    contract_version = fields.Integer()
+    effective_from = fields.Date(metadata={"description": "The transition date, or the contract's later start"})
     hours_per_week = fields.Decimal(as_string=True)
     from_cao = fields.String()
     hourly_before = fields.Decimal(as_string=True, places=2)
@@ -276,13 +286,8 @@ class TransitionRowSchema(StrictSchema):
     earns_less = fields.Boolean(metadata={
         "description": "The new agreement alone would pay less over a year (wage, holiday allowance, year-end payment)"})
     guaranteed_hourly_wage = fields.Decimal(as_string=True, places=2, allow_none=True)
-
-
-class BlockedSchema(StrictSchema):
-    participant_id = fields.UUID()
-    participant_name = fields.String()
-    contract_id = fields.UUID()
-    reason = fields.String(metadata={"description": "later_changes, starts_later or starts_on_date"})
+    replaced_versions = fields.Integer(metadata={
+        "description": "Versions dated on or after the date (renewals, planned changes) replaced under the new agreement"})
 
 
 class TransitionSchema(StrictSchema):
@@ -290,7 +295,6 @@ class TransitionSchema(StrictSchema):
     on = fields.Date()
     keep_old_wage = fields.Boolean()
     rows = fields.List(fields.Nested(TransitionRowSchema))
-    blocked = fields.List(fields.Nested(BlockedSchema))
     earning_less = fields.Integer()
     annual_before = fields.Decimal(as_string=True, places=2)
     annual_after = fields.Decimal(as_string=True, places=2)

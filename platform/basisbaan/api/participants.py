@@ -251,8 +251,11 @@ class AbsenceRate(MethodView):
     def get(self, args):
         """Sick contracted hours / contracted hours over [from, to) for the programme or a group"""
         sees = allowed(g.principal.roles, "participants.read")
-        if args["participant_id"] and not sees:
-            abort(403, message="Your role may not see one participant's absence.")
+        filters = ("participant_id", "neighbourhood_id", "coach_id", "coaching_organisation_id", "employer_id")
+        if not sees and any(args[name] for name in filters):
+            # Two groups that differ by one person would give away that person's sickness by subtraction:
+            # roles that do not see participants get the programme as a whole only.
+            abort(403, message="Your role may see the programme's absence rate only, not a group's.")
         group = Group(participant_id=args["participant_id"], neighbourhood_id=args["neighbourhood_id"],
                       coach_id=args["coach_id"], coaching_organisation_id=args["coaching_organisation_id"],
                       employer_id=args["employer_id"])
@@ -311,7 +314,7 @@ def _transition_view(result: cao_transition.Preview):
             "rows": [{**row.__dict__, "annual_before": {**row.annual_before.__dict__, "total": row.annual_before.total},
                       "annual_after": {**row.annual_after.__dict__, "total": row.annual_after.total}}
                      for row in result.rows],
-            "blocked": [b.__dict__ for b in result.blocked], "earning_less": result.earning_less,
+            "earning_less": result.earning_less,
             "annual_before": result.annual_before, "annual_after": result.annual_after}
 
 
@@ -322,6 +325,7 @@ class TransitionPreview(MethodView):
     @cao_bp.response(200, s.TransitionSchema)
     def post(self, data):
         """Preview moving contracts to another agreement: wages and annual cost before and after"""
+        data.pop("contracts")
         return _transition_view(cao_transition.preview(db.session, _timeline(), **data))
 
 
@@ -332,6 +336,8 @@ class Transition(MethodView):
     @cao_bp.response(201, s.TransitionSchema)
     def post(self, data):
         """Apply the transition: new contract versions from the date, all or nothing"""
-        result = cao_transition.apply(db.session, _timeline(), actor=g.principal.actor, **data)
+        confirmed = data.pop("contracts")
+        expected = None if confirmed is None else {c["contract_id"]: c["contract_version"] for c in confirmed}
+        result = cao_transition.apply(db.session, _timeline(), actor=g.principal.actor, expected=expected, **data)
         db.session.commit()
         return _transition_view(result)

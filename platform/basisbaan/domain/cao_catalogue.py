@@ -29,6 +29,9 @@ _D = Decimal
 
 _TERMS: dict[str, list[CaoTerms]] = {
     CAO_SW: [
+        # Groningen's first contracts (March 2020) fell under the CAO SW 2019-2020; same rates assumed.
+        CaoTerms(CAO_SW, "CAO SW", date(2019, 1, 1), _D("36"), _D("0.08"), _D("0.0375"), _D("0.18"), _D("0.06"),
+                 source="CAO SW 2019-2020 (rates assumed equal to 2021-2025)", verified=False),
         CaoTerms(CAO_SW, "CAO SW", date(2021, 1, 1), _D("36"), _D("0.08"), _D("0.0375"), _D("0.18"), _D("0.06"),
                  source="CAO SW 2021-2025 (VNG, FNV Overheid, CNV Overheid)", verified=False),
     ],

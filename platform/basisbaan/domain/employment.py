@@ -23,7 +23,8 @@ ZERO = Decimal(0)
 
 
 def exclusive_end(last_day: date | None) -> date | None:
-    return None if last_day is None else last_day + DAY
+    """The day after `last_day`; None (open) for none, and for the last representable day."""
+    return None if last_day is None or last_day == date.max else last_day + DAY
 
 
 def overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> tuple[date, date] | None:

@@ -128,12 +128,16 @@ class ContractVersion(PublicId, TenantOwned, Base):
     """The terms of a contract from `valid_from` until the next version (or the contract's end).
 
     A change of hours or a move to another CAO adds a version; earlier versions are never changed, so every
-    figure for a date uses the terms in force on that date.
+    figure for a date uses the terms in force on that date. A CAO transition that reaches a version dated on
+    or after the transition (a renewal recorded in advance) marks it superseded and adds its replacement
+    with the same date: the old row stays, and only current rows (superseded_at IS NULL) count.
     """
 
     __tablename__ = "contract_versions"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "contract_id", "valid_from"),
+        Index(None, "tenant_id", "contract_id"),
+        Index("uq_contract_versions_current", "tenant_id", "contract_id", "valid_from", unique=True,
+              sqlite_where=text("superseded_at IS NULL"), postgresql_where=text("superseded_at IS NULL")),
         ForeignKeyConstraint(["tenant_id", "contract_id"], ["contracts.tenant_id", "contracts.id"],
                              ondelete="CASCADE"),
         CheckConstraint(_in("reason", VERSION_REASONS), name="reason"),
@@ -153,6 +157,7 @@ class ContractVersion(PublicId, TenantOwned, Base):
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200))
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PerformanceReport(PublicId, TenantOwned, Base):

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.dates import out_of_range
 from basisbaan.domain.employment import AbsenceTotals, Episode, absence_totals, episodes, gatekeeper_deadlines
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import Absence, Contract, GatekeeperStep, Participant
@@ -57,12 +58,17 @@ def _first_uncovered(contracts: list[Contract], first: date, last: date) -> date
 
 def _check(session: Session, participant: Participant, start: date | None, end: date | None,
            percentage: Decimal | None, today: date, ignore: uuid.UUID | None = None) -> None:
+    locking.lock(session, Participant, participant.id)
     errors: dict[str, list[str]] = {}
     if start is None:
         errors["start_on"] = [N_("Required.")]
+    elif out_of_range(start):
+        errors["start_on"] = [N_("Between 1900 and 2100.")]
     elif start > today:
         errors["start_on"] = [N_("Cannot be in the future.")]
-    if end is not None and start is not None and end < start:
+    if out_of_range(end):
+        errors["end_on"] = [N_("Between 1900 and 2100.")]
+    elif end is not None and start is not None and end < start:
         errors["end_on"] = [N_("Cannot be before the first day of sickness.")]
     if percentage is None or not Decimal(0) < Decimal(percentage) <= Decimal(100):
         errors["percentage"] = [N_("More than 0 and at most 100.")]
@@ -125,6 +131,8 @@ def record_step(session: Session, participant: Participant, absence: Absence, da
         errors["step"] = [N_("Unknown step.")]
     if done_on is None:
         errors["done_on"] = [N_("Required.")]
+    elif out_of_range(done_on):
+        errors["done_on"] = [N_("Between 1900 and 2100.")]
     elif done_on > today:
         errors["done_on"] = [N_("Cannot be in the future.")]
     if errors:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from basisbaan.crypto import Secrets
+from basisbaan.domain.dates import out_of_range
 from basisbaan.domain.employment import hourly_wage
 from basisbaan.domain.national_parameters import MissingParameter
 from basisbaan.errors import Conflict, InvalidInput, NotFound
@@ -64,11 +65,16 @@ def contracts_of(session: Session, participant: Participant) -> list[Contract]:
                                 .order_by(Contract.start_on)))
 
 
-def versions_of(session: Session, contract_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ContractVersion]]:
+def versions_of(session: Session, contract_ids: list[uuid.UUID], *, superseded: bool = False
+                ) -> dict[uuid.UUID, list[ContractVersion]]:
+    """The current versions of each contract, oldest first (with `superseded`, also those a CAO transition
+    replaced, for the history)."""
     found: dict[uuid.UUID, list[ContractVersion]] = {cid: [] for cid in contract_ids}
     if contract_ids:
-        for version in session.scalars(select(ContractVersion).where(ContractVersion.contract_id.in_(contract_ids))
-                                       .order_by(ContractVersion.valid_from)):
+        stmt = select(ContractVersion).where(ContractVersion.contract_id.in_(contract_ids))
+        if not superseded:
+            stmt = stmt.where(ContractVersion.superseded_at.is_(None))
+        for version in session.scalars(stmt.order_by(ContractVersion.valid_from, ContractVersion.created_at)):
             found[version.contract_id].append(version)
     return found
 
@@ -99,10 +105,16 @@ def add(session: Session, secrets: Secrets, timeline: SettingsTimeline, particip
     """A new contract: the first one, or a renewal following an earlier one (which needs a performance
     report, given here or written before). Overlap, hours, CAO and dates are checked; nothing is saved on
     any error."""
+    locking.lock(session, Participant, participant.id)
     errors: Errors = {}
     kind, start, end = data.get("kind"), data.get("start_on"), data.get("end_on")
     if start is None:
         errors["start_on"] = [N_("Required.")]
+    for name in ("start_on", "end_on"):
+        if out_of_range(data.get(name)):
+            errors[name] = [N_("Between 1900 and 2100.")]
+    if errors:
+        raise InvalidInput("The contract has invalid fields.", errors)
     if kind not in CONTRACT_KINDS:
         errors["kind"] = [N_("Choose temporary or permanent.")]
     if kind == "temporary" and end is None:
@@ -114,7 +126,7 @@ def add(session: Session, secrets: Secrets, timeline: SettingsTimeline, particip
     if start is not None and start < participant.started_on:
         errors["start_on"] = [N_("Cannot be before the participant's start (%(day)s).",
                                  day=participant.started_on.isoformat())]
-    if start is not None and participant.exit_on is not None and start > participant.exit_on:
+    if participant.exit_on is not None:
         errors["start_on"] = [N_("The participant has left; start a new participation instead.")]
     employer = session.scalars(select(Organisation).where(Organisation.id == data.get("employer_id"))).first() \
         if data.get("employer_id") else None
@@ -157,11 +169,21 @@ def add(session: Session, secrets: Secrets, timeline: SettingsTimeline, particip
     session.add(ContractVersion(contract_id=contract.id, valid_from=start,
                                 hours_per_week=Decimal(data["hours_per_week"]), cao=data["cao"],
                                 wage_scale=data.get("wage_scale") or None, wage_step=data.get("wage_step") or None,
+                                guaranteed_hourly_wage=_carried_guarantee(session, previous, data["cao"]),
                                 reason="start", created_by=actor.label))
     session.flush()
     record(session, actor, "contract.created", "participant", participant.id, contract_id=str(contract.id),
            kind=kind, renewal=previous is not None)
     return contract
+
+
+def _carried_guarantee(session: Session, previous: Contract | None, cao: str) -> Decimal | None:
+    """A transition guarantee stays with the person: a renewal under the same agreement keeps it."""
+    if previous is None:
+        return None
+    versions = versions_of(session, [previous.id])[previous.id]
+    last = versions[-1] if versions else None
+    return last.guaranteed_hourly_wage if last is not None and last.cao == cao else None
 
 
 def add_report(session: Session, secrets: Secrets, contract: Contract, data: Mapping[str, Any], actor: Actor,
@@ -170,6 +192,8 @@ def add_report(session: Session, secrets: Secrets, contract: Contract, data: Map
     written = data.get("written_on")
     if written is None:
         errors["written_on"] = [N_("Required.")]
+    elif out_of_range(written):
+        errors["written_on"] = [N_("Between 1900 and 2100.")]
     elif written > today:
         errors["written_on"] = [N_("Cannot be in the future.")]
     elif written < contract.start_on:
@@ -202,6 +226,8 @@ def change_terms(session: Session, timeline: SettingsTimeline, contract: Contrac
     errors: Errors = {}
     if valid_from is None:
         errors["valid_from"] = [N_("Required.")]
+    elif out_of_range(valid_from):
+        errors["valid_from"] = [N_("Between 1900 and 2100.")]
     elif valid_from <= contract.start_on:
         errors["valid_from"] = [N_("Must be after the contract's start; the first terms belong to the contract.")]
     elif contract.last_day is not None and valid_from > contract.last_day:
@@ -247,7 +273,10 @@ def terminate(contracts: list[Contract], last_day: date) -> None:
 
 
 def first_contract_end(start: date, months: int) -> date:
-    """The last day of a contract of `months` months from `start` (e.g. 2020-03-01 + 12 -> 2021-02-28)."""
+    """The last day of a contract of `months` months from `start` (e.g. 2020-03-01 + 12 -> 2021-02-28).
+    A start outside the accepted range is returned as is (the contract's checks then name the field)."""
+    if out_of_range(start):
+        return start
     year, month = divmod(start.month - 1 + months, 12)
     try:
         anniversary = start.replace(year=start.year + year, month=month + 1)

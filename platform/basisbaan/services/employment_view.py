@@ -32,7 +32,8 @@ def current_terms(session: Session, participant_ids: Iterable[uuid.UUID], on: da
         return {}
     rows = session.execute(
         select(Contract, ContractVersion).join(ContractVersion, ContractVersion.contract_id == Contract.id)
-        .where(Contract.participant_id.in_(ids), Contract.start_on <= on, ContractVersion.valid_from <= on)
+        .where(Contract.participant_id.in_(ids), Contract.start_on <= on, ContractVersion.valid_from <= on,
+               ContractVersion.superseded_at.is_(None))
         .order_by(Contract.start_on, ContractVersion.valid_from)).all()
     found: dict[uuid.UUID, tuple[Contract, ContractVersion]] = {}
     for contract, version in rows:

@@ -6,11 +6,18 @@ matches no row (on PostgreSQL it waits for the first to commit, then finds the n
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from basisbaan.errors import Conflict
 from basisbaan.texts import N_
+
+
+def lock(session: Session, model, row_id) -> None:
+    """Take the row's write lock for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL), so
+    that two requests checking and then adding to the same record (overlapping contracts, double
+    absences) run one after the other."""
+    session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 def check(row, expected: int | None) -> None:

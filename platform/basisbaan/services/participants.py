@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from basisbaan.crypto import Secrets
+from basisbaan.domain.dates import out_of_range
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import (Absence, Candidate, Contract, ContractVersion, Organisation, Participant, Person, User,
                               UserRole)
@@ -54,9 +55,9 @@ def _contract_in_force(on: date, *conditions):
             .where(Contract.participant_id == Participant.id, Contract.start_on <= on,
                    or_(Contract.end_on.is_(None), Contract.end_on >= on),
                    or_(Contract.terminated_on.is_(None), Contract.terminated_on >= on),
-                   v.valid_from <= on,
+                   v.valid_from <= on, v.superseded_at.is_(None),
                    ~exists(select(later.id).where(later.contract_id == Contract.id, later.valid_from > v.valid_from,
-                                                  later.valid_from <= on))))
+                                                  later.valid_from <= on, later.superseded_at.is_(None)))))
     return exists(stmt.where(*(c(v) if callable(c) else c for c in conditions)))
 
 
@@ -118,11 +119,13 @@ def start(session: Session, secrets: Secrets, timeline: SettingsTimeline, data: 
     started_on = data.get("started_on")
     if started_on is None:
         errors["started_on"] = [N_("Required.")]
+    elif out_of_range(started_on):
+        errors["started_on"] = [N_("Between 1900 and 2100.")]
     if candidate is None:
         errors["candidate_id"] = [N_("No such candidate.")]
     elif candidate.status != "started":
         errors["candidate_id"] = [N_("Only a candidate decided to start can start employment.")]
-    elif started_on is not None and started_on < candidate.status_since:
+    elif started_on is not None and "started_on" not in errors and started_on < candidate.status_since:
         errors["started_on"] = [N_("Cannot be before the decision to start (%(day)s).",
                                    day=candidate.status_since.isoformat())]
     if errors:
@@ -180,10 +183,13 @@ def update(session: Session, participant: Participant, data: Mapping[str, Any], 
 def exit_(session: Session, secrets: Secrets, participant: Participant, data: Mapping[str, Any], actor: Actor,
           today: date) -> Participant:
     """Record the exit (last day and reason), ending the running contract on that day."""
+    locking.lock(session, Participant, participant.id)
     errors: dict[str, list[str]] = {}
     last_day, reason = data.get("date"), data.get("reason")
     if last_day is None:
         errors["date"] = [N_("Required.")]
+    elif out_of_range(last_day):
+        errors["date"] = [N_("Between 1900 and 2100.")]
     elif last_day < participant.started_on:
         errors["date"] = [N_("Cannot be before the start (%(day)s).", day=participant.started_on.isoformat())]
     if reason not in EXIT_REASONS:

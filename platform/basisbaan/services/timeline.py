@@ -86,7 +86,8 @@ def periods(session: Session, start: date, end: date, viewer: Viewer | None = No
     stmt = (select(Contract.id, Contract.participant_id, Contract.start_on, Contract.end_on, Contract.terminated_on,
                    ContractVersion.valid_from, ContractVersion.hours_per_week, ContractVersion.cao,
                    ContractVersion.wage_scale, ContractVersion.wage_step, ContractVersion.guaranteed_hourly_wage)
-            .join(ContractVersion, ContractVersion.contract_id == Contract.id)
+            .join(ContractVersion, and_(ContractVersion.contract_id == Contract.id,
+                                        ContractVersion.superseded_at.is_(None)))
             .join(Participant, Participant.id == Contract.participant_id)
             .where(_contract_overlaps(start, end), *group.clauses()))
     if group.employer_id:

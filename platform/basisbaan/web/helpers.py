@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from basisbaan.web.context import can
 from basisbaan.web.candidate_forms import REASON_LABELS, VERDICT_LABELS
 from basisbaan.web.forms import KIND_LABELS, ROLE_LABELS
-from basisbaan.web.participant_forms import (ADVICE_LABELS, BLOCKED_LABELS, CAO_LABELS, CONTRACT_KIND_LABELS,
+from basisbaan.web.participant_forms import (ADVICE_LABELS, CAO_LABELS, CONTRACT_KIND_LABELS,
                                              EXIT_REASON_LABELS, GATEKEEPER_STEP_LABELS, PARTICIPANT_STATUS_LABELS,
                                              VERSION_REASON_LABELS, WAGE_BASIS_LABELS, WORKLIST_KIND_LABELS)
 
@@ -128,5 +128,4 @@ def init_app(app: Flask) -> None:
         cao_label=_label(CAO_LABELS),
         version_reason_label=_label(VERSION_REASON_LABELS),
         wage_basis_label=_label(WAGE_BASIS_LABELS),
-        blocked_label=_label(BLOCKED_LABELS),
     )

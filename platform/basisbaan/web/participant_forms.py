@@ -48,9 +48,6 @@ VERSION_REASON_LABELS = {"start": _l("Start of the contract"), "hours": _l("Chan
                          "correction": _l("Correction")}
 WAGE_BASIS_LABELS = {"minimum_wage": _l("minimum wage"), "scale": _l("wage scale"),
                      "guarantee": _l("guaranteed wage")}
-BLOCKED_LABELS = {"later_changes": _l("The contract has changes after this date."),
-                  "starts_later": _l("The contract starts after this date."),
-                  "starts_on_date": _l("The contract starts on this date.")}
 
 
 class LocalDecimalField(DecimalField):

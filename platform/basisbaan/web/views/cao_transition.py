@@ -4,6 +4,8 @@ transition itself after an explicit confirmation. Both are POSTs: names and wage
 
 from __future__ import annotations
 
+import uuid
+
 from flask import g, render_template, request
 from flask_babel import gettext as _
 
@@ -16,6 +18,19 @@ from basisbaan.web.forms import apply_errors
 from basisbaan.web.participant_forms import CAO_LABELS, TransitionForm
 
 bp = tenant_pages("web_cao_transition", __name__)
+
+
+def _expected(values: list[str]) -> dict[uuid.UUID, int]:
+    """The preview's rows as the page sent them back ("<contract id>:<version>"); malformed ones are
+    dropped, which makes the comparison fail (a conflict), never pass."""
+    found: dict[uuid.UUID, int] = {}
+    for value in values:
+        contract_id, _sep, version = value.partition(":")
+        try:
+            found[uuid.UUID(contract_id)] = int(version)
+        except ValueError:
+            continue
+    return found
 
 
 @bp.route("/admin/cao-transition", methods=["GET", "POST"])
@@ -35,7 +50,8 @@ def cao_transition():
                 status = 422
                 result = transition.preview(db.session, timeline, **params)
             elif apply:
-                result = transition.apply(db.session, timeline, actor=g.principal.actor, **params)
+                result = transition.apply(db.session, timeline, actor=g.principal.actor,
+                                          expected=_expected(request.form.getlist("contract")), **params)
                 db.session.commit()
                 applied = True
                 form = TransitionForm(formdata=None, to_cao=params["to_cao"], on=params["on"],
@@ -46,7 +62,7 @@ def cao_transition():
             db.session.rollback()
             apply_errors(form, error.errors)
             status = 409 if isinstance(error, Conflict) else 422
-            if isinstance(error, Conflict):  # contracts block the transition: show them
+            if isinstance(error, Conflict):  # changed since the preview: show the current one
                 result = transition.preview(db.session, SettingsTimeline(db.session, g.hooks), **params)
     elif form.errors:
         status = 422

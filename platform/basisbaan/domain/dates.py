@@ -1,0 +1,13 @@
+"""The range of dates the platform accepts: wide enough for any employment history and plan, narrow
+enough that date arithmetic (a last day + 1, a contract + 12 months) never overflows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def out_of_range(value: date | None) -> bool:
+    return value is not None and not EARLIEST <= value <= LATEST
