@@ -25,10 +25,13 @@ from tests.employment_helpers import contract_body, started_candidate
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 PROBE_BODY = {"name": "Leaked"}
 TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "family_name", "bsn_last3", "author",
-                "note"}
+                "note", "title", "reasons", "certificate_number"}
 # Query strings for GET routes that need one (the control requests of the victim's own users).
 QUERIES = {"funnel": {"from": "2020-01-01", "to": "2030-01-01"},
-           "absence-rate": {"from": "2020-01-01", "to": "2030-01-01"}}
+           "absence-rate": {"from": "2020-01-01", "to": "2030-01-01"},
+           "coaching-hours": {"from": "2020-01-01", "to": "2030-01-01"}}
+# Path parameters whose table is not named after them.
+TABLE_OF_PARAM = {"debt_id": "debt_support"}
 
 
 def tenant_routes(app):
@@ -58,8 +61,8 @@ def _table_for(param: str):
     """The tenant-owned table a `<thing>_id` parameter points into."""
     assert param.endswith("_id"), f"uuid path parameter {param!r}: name it <thing>_id"
     stem = param[: -len("_id")]
-    candidates = [t for t in db.metadata.sorted_tables
-                  if "tenant_id" in t.c and t.name in {stem, stem + "s", stem + "es", stem[:-1] + "ies"}]
+    names = {TABLE_OF_PARAM[param]} if param in TABLE_OF_PARAM else {stem, stem + "s", stem + "es", stem[:-1] + "ies"}
+    candidates = [t for t in db.metadata.sorted_tables if "tenant_id" in t.c and t.name in names]
     assert len(candidates) == 1, f"no single tenant-owned table for path parameter {param!r}"
     return candidates[0]
 
@@ -110,8 +113,9 @@ class RoleTokens(dict):
 
 @pytest.fixture
 def world(app, client, make_tenant, make_token, owner_engine):
-    """Two municipalities with reference data, a candidate of their own and one participant (with one contract
-    and one absence, so that every `<thing>_id` of a route belongs together), and a token per role for each."""
+    """Two municipalities with reference data, a candidate of their own and one participant (with one contract,
+    one absence and one assignment of the one task, so that every `<thing>_id` of a route belongs together),
+    and a token per role for each."""
     tenants = {"groningen": make_tenant("groningen"), "tilburg": make_tenant("tilburg")}
     tokens = RoleTokens({slug: {role: make_token(t, role) for role in ROLES} for slug, t in tenants.items()})
     data = {"groningen": ("Beijum", "Buurtcentrum Beijum", "111222333"),
@@ -153,6 +157,34 @@ def world(app, client, make_tenant, make_token, owner_engine):
         step = client.post(f"{participant}/absences/{absence.json['id']}/gatekeeper-steps", headers=coach,
                            json={"step": "problem_analysis", "done_on": "2023-03-10"})
         assert step.status_code == 201, step.json
+        # The work: a task at the host, its passed displacement check, and the task in the participant's package.
+        task = client.post(f"/api/v1/t/{slug}/tasks", headers=coach, json={
+            "title": f"Taak in {neighbourhood}", "description": f"Task of {slug}", "category": "hosting",
+            "host_organisation_id": employer_id, "neighbourhood_id": created.json["id"], "hours_per_week": "8",
+            "places": 2, "source": "neighbourhood_organisation"})
+        assert task.status_code == 201, task.json
+        check = client.post(f"/api/v1/t/{slug}/tasks/{task.json['id']}/displacement-checks", headers=coach, json={
+            "checked_on": "2023-01-15", "done_by_paid_staff": False, "host_would_hire": False,
+            "done_by_volunteers": False, "is_additional": True, "verdict": "approved",
+            "reasons": f"Checked in {neighbourhood}"})
+        assert check.status_code == 201, check.json
+        assignment = client.post(f"{participant}/assignments", headers=coach, json={
+            "task_id": task.json["id"], "hours_per_week": "8", "days": ["tue"], "start_on": "2023-02-01",
+            "end_on": "2023-05-31", "note": f"Assigned in {neighbourhood}"})
+        assert assignment.status_code == 201, assignment.json
+        # Support: a coaching session, debt support (with encrypted notes) and a training with a certificate.
+        session = client.post(f"/api/v1/t/{slug}/coaching-sessions", headers=coach, json={
+            "participant_id": started.json["id"], "held_on": "2023-02-15", "kind": "income_wellbeing",
+            "hours": "1.25"})
+        assert session.status_code == 201, session.json
+        debt = client.post(f"{participant}/support/debt", headers=coach, json={
+            "kind": "credit_bank", "referred_on": "2023-02-20", "notes": f"Debts in {neighbourhood}"})
+        assert debt.status_code == 201, debt.json
+        training = client.post(f"{participant}/support/trainings", headers=coach, json={
+            "kind": "first_aid", "name": f"BHV in {neighbourhood}", "started_on": "2023-03-01",
+            "completed_on": "2023-03-02", "certificate_number": f"CERT-{slug}-001",
+            "certificate_valid_until": "2025-03-02"})
+        assert training.status_code == 201, training.json
     return tenants, tokens
 
 
@@ -195,7 +227,8 @@ def test_another_tenants_token_gets_404_on_every_route(app, client, owner_engine
     secrets = _secrets(before, victim_tenant)
     assert any("Beijum" in s or "Reeshof" in s for s in secrets)  # the check below has teeth
     for table in ("participants", "contracts", "contract_versions", "performance_reports", "absences",
-                  "gatekeeper_steps"):
+                  "gatekeeper_steps", "tasks", "displacement_checks", "assignments", "coaching_sessions",
+                  "debt_support", "trainings"):
         assert before[table], f"the test data has no {table} row of {victim}"
     checked = []
     for rule, method in routes:
@@ -242,9 +275,9 @@ def test_another_tenants_ids_are_not_reachable_on_ones_own_url(app, client, owne
 def test_listings_show_only_the_tenants_own_rows(client, world):
     _, tokens = world
     for slug, own, other in (("groningen", "Beijum", "Reeshof"), ("tilburg", "Reeshof", "Beijum")):
-        for resource in ("neighbourhoods", "organisations"):
+        for resource in ("neighbourhoods", "organisations", "tasks"):
             response = client.get(f"/api/v1/t/{slug}/{resource}?page_size=100", headers=auth(tokens[slug]))
             assert response.status_code == 200
-            names = " ".join(item["name"] for item in response.json)
+            names = " ".join(item.get("name") or item["title"] for item in response.json)
             assert own in names and other not in names
             assert json.loads(response.headers["X-Pagination"])["total"] == 1

@@ -93,7 +93,7 @@ def test_error_schema(spec):
 
 def test_paginated_lists_document_the_pagination_header(spec):
     for path in ("/api/v1/t/{tenant}/neighbourhoods", "/api/v1/t/{tenant}/organisations",
-                 "/api/v1/t/{tenant}/participants"):
+                 "/api/v1/t/{tenant}/participants", "/api/v1/t/{tenant}/tasks"):
         get = spec["paths"][path]["get"]
         names = {p["name"] for p in get["parameters"] if p["in"] == "query"}
         assert {"page", "page_size", "q"} <= names
@@ -144,3 +144,79 @@ def test_employment_paths_are_documented(spec):
             "contract_kind", "q", "on"} <= names
     names = {p["name"] for p in spec["paths"][f"{prefix}/absence-rate"]["get"]["parameters"] if p["in"] == "query"}
     assert {"from", "to", "participant_id"} <= names
+
+
+def test_work_paths_are_documented(spec):
+    """Tasks, displacement checks and task packages (the generic test above covers them too; this names them)."""
+    prefix = "/api/v1/t/{tenant}"
+    task = f"{prefix}/tasks/{{task_id}}"
+    assignments = f"{prefix}/participants/{{participant_id}}/assignments"
+    expected = {
+        f"{prefix}/tasks": {"get", "post"},
+        task: {"get", "patch"},
+        f"{task}/displacement-checks": {"get", "post"},
+        assignments: {"get", "post"},
+        f"{assignments}/{{assignment_id}}": {"patch"},
+    }
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods <= set(spec["paths"][path]), (path, set(spec["paths"][path]))
+        for method in methods:
+            operation = spec["paths"][path][method]
+            assert operation.get("summary") or operation.get("description"), (method, path)
+            if method in {"post", "patch"}:
+                assert "422" in operation["responses"], (method, path)
+    names = {p["name"] for p in spec["paths"][f"{prefix}/tasks"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"status", "category", "neighbourhood_id", "host_organisation_id", "q", "page", "page_size"} <= names
+    names = {p["name"] for p in spec["paths"][assignments]["get"]["parameters"] if p["in"] == "query"}
+    assert "on" in names
+    # The check's four questions and the PATCH's version are part of the documented request bodies.
+    schemas = spec["components"]["schemas"]
+
+    def body_schema(path, method):
+        ref = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return schemas[ref.rsplit("/", 1)[-1]]
+
+    check = body_schema(f"{task}/displacement-checks", "post")
+    assert {"done_by_paid_staff", "host_would_hire", "done_by_volunteers", "is_additional", "verdict",
+            "reasons", "checked_on"} <= set(check["required"])
+    assert "version" in body_schema(task, "patch")["properties"]
+
+
+def test_support_paths_are_documented(spec):
+    """Coaching sessions, coaching hours and a participant's support (debt assistance, training)."""
+    prefix = "/api/v1/t/{tenant}"
+    support = f"{prefix}/participants/{{participant_id}}/support"
+    expected = {
+        f"{prefix}/coaching-sessions": {"get", "post"},
+        f"{prefix}/coaching-hours": {"get"},
+        support: {"get"},
+        f"{support}/debt": {"post"},
+        f"{support}/debt/{{debt_id}}": {"patch"},
+        f"{support}/trainings": {"post"},
+        f"{support}/trainings/{{training_id}}": {"patch"},
+    }
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods <= set(spec["paths"][path]), (path, set(spec["paths"][path]))
+        for method in methods:
+            operation = spec["paths"][path][method]
+            assert operation.get("summary") or operation.get("description"), (method, path)
+            if method in {"post", "patch"}:
+                assert "422" in operation["responses"], (method, path)
+    names = {p["name"] for p in spec["paths"][f"{prefix}/coaching-sessions"]["get"]["parameters"]
+             if p["in"] == "query"}
+    assert {"participant_id", "from", "to", "kind", "page", "page_size"} <= names
+    assert "X-Pagination" in spec["paths"][f"{prefix}/coaching-sessions"]["get"]["responses"]["200"].get("headers", {})
+    names = {p["name"] for p in spec["paths"][f"{prefix}/coaching-hours"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"from", "to", "participant_id", "neighbourhood_id", "coach_id", "coaching_organisation_id"} <= names
+    schemas = spec["components"]["schemas"]
+
+    def body_schema(path, method):
+        ref = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return schemas[ref.rsplit("/", 1)[-1]]
+
+    assert {"participant_id", "held_on", "kind", "hours"} <= set(body_schema(f"{prefix}/coaching-sessions",
+                                                                            "post")["required"])
+    assert "version" in body_schema(f"{support}/debt/{{debt_id}}", "patch")["required"]
+    assert "version" in body_schema(f"{support}/trainings/{{training_id}}", "patch")["required"]

@@ -129,10 +129,37 @@ def setup(app, client, make_tenant, make_token):
     contract = client.get(f"{base}/contracts", headers=coach).json[0]["id"]
     absence = client.post(f"{base}/absences", headers=coach, json={"start_on": "2023-12-01", "end_on": "2023-12-05"})
     assert absence.status_code == 201, absence.json
+    # The work: a task that passed its displacement check, in the participant's package for part of 2023.
+    task = client.post("/api/v1/t/groningen/tasks", headers=coach, json={
+        "title": "Matrix taak", "category": "other", "hours_per_week": "8", "places": 5, "source": "area_team"})
+    assert task.status_code == 201, task.json
+    check = client.post(f"/api/v1/t/groningen/tasks/{task.json['id']}/displacement-checks", headers=coach,
+                        json=_check_body("2023-01-15"))
+    assert check.status_code == 201, check.json
+    assignment = client.post(f"{base}/assignments", headers=coach, json={
+        "task_id": task.json["id"], "hours_per_week": "8", "start_on": "2023-02-01", "end_on": "2023-06-30"})
+    assert assignment.status_code == 201, assignment.json
+    # Support: a coaching session, a referral to the credit bank and a training of the participant.
+    session = client.post("/api/v1/t/groningen/coaching-sessions", headers=coach, json={
+        "participant_id": participant, "held_on": "2023-03-01", "kind": "work", "hours": "1.5"})
+    assert session.status_code == 201, session.json
+    debt = client.post(f"{base}/support/debt", headers=coach, json={"kind": "credit_bank", "referred_on": "2023-03-01"})
+    assert debt.status_code == 201, debt.json
+    training = client.post(f"{base}/support/trainings", headers=coach, json={
+        "kind": "first_aid", "name": "BHV Matrix", "started_on": "2023-03-01"})
+    assert training.status_code == 201, training.json
     ids.update({"participant_id": participant, "contract_id": contract, "absence_id": absence.json["id"],
                 "employer_id": employer_id, "started_candidate_id": started_candidate(client, coach, "groningen"),
-                "_client": client, "_coach": coach})
+                "task_id": task.json["id"], "assignment_id": assignment.json["id"],
+                "coaching_session_id": session.json["id"], "debt_id": debt.json["id"],
+                "training_id": training.json["id"], "_client": client, "_coach": coach})
     return tokens, ids
+
+
+def _check_body(checked_on: str) -> dict:
+    """A passed displacement check."""
+    return {"checked_on": checked_on, "done_by_paid_staff": False, "host_would_hire": False,
+            "done_by_volunteers": False, "is_additional": True, "verdict": "approved", "reasons": "Extra werk."}
 
 
 def _url(rule, ids) -> str:
@@ -151,9 +178,12 @@ BODIES = {
     ("/candidates/<uuid:candidate_id>", "PATCH"): lambda n: {"phone": f"06{n:08d}"},
     ("/candidates/<uuid:candidate_id>/conversations", "POST"): lambda n: {"held_on": "2023-01-10"},
     ("/candidates/<uuid:candidate_id>/decision", "POST"): lambda n: {"outcome": "on_hold", "decided_on": "2023-01-11"},
+    ("/tasks", "POST"): lambda n: {"title": f"Matrix {n}", "category": "other", "hours_per_week": "4",
+                                   "source": "area_team"},
 }
 QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/absence-rate", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
+           ("/coaching-hours", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/cao-terms", "GET"): {"cao": "cao_sw", "on": "2024-01-01"}}
 MULTIPART = {("/candidates/import", "POST"): lambda n: {
     "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
@@ -165,6 +195,16 @@ def _read(ids, path: str):
                                   headers=ids["_coach"])
     assert response.status_code == 200, response.json
     return response.json
+
+
+def _task_version(ids) -> int:
+    response = ids["_client"].get(f"/api/v1/t/groningen/tasks/{ids['task_id']}", headers=ids["_coach"])
+    assert response.status_code == 200, response.json
+    return response.json["version"]
+
+
+def _support_version(ids, part: str, key: str) -> int:
+    return next(row for row in _read(ids, "/support")[part] if row["id"] == ids[key])["version"]
 
 
 def _absence_version(ids) -> int:
@@ -201,6 +241,26 @@ ID_BODIES = {
     ("/participants/<uuid:participant_id>/exit", "POST"): lambda n, ids: {"date": "2030-12-31", "reason": "other"},
     ("/cao-transition/preview", "POST"): lambda n, ids: {"to_cao": "cao_aan_de_slag", "on": "2025-06-01"},
     ("/cao-transition", "POST"): lambda n, ids: {"to_cao": "cao_aan_de_slag", "on": "2025-06-01"},
+    # The work: a change of the task and a (passed) re-check for the coach and the admin each; the coach adds
+    # the task to the package again in July (no overlap with the assignment of the setup) and shortens that one.
+    ("/tasks/<uuid:task_id>", "PATCH"): lambda n, ids: {"version": _task_version(ids), "title": f"Matrix taak {n}"},
+    ("/tasks/<uuid:task_id>/displacement-checks", "POST"): lambda n, ids: _check_body("2023-01-20"),
+    ("/participants/<uuid:participant_id>/assignments", "POST"): lambda n, ids: {
+        "task_id": ids["task_id"], "hours_per_week": "8", "start_on": "2023-07-01", "end_on": "2023-07-31"},
+    ("/participants/<uuid:participant_id>/assignments/<uuid:assignment_id>", "PATCH"): lambda n, ids: {
+        "end_on": "2023-06-15"},
+    # Support: work coaching (job coaches log it for their organisation's participants), debt support (the
+    # municipal coach only) and training.
+    ("/coaching-sessions", "POST"): lambda n, ids: {
+        "participant_id": ids["participant_id"], "held_on": "2023-04-03", "kind": "work", "hours": "2"},
+    ("/participants/<uuid:participant_id>/support/debt", "POST"): lambda n, ids: {
+        "kind": "debt_counselling", "referred_on": "2023-05-01", "notes": f"Matrix {n}"},
+    ("/participants/<uuid:participant_id>/support/debt/<uuid:debt_id>", "PATCH"): lambda n, ids: {
+        "version": _support_version(ids, "debt_support", "debt_id"), "status": "active"},
+    ("/participants/<uuid:participant_id>/support/trainings", "POST"): lambda n, ids: {
+        "kind": "social_hygiene", "name": f"Sociale hygiëne {n}", "started_on": "2023-05-01"},
+    ("/participants/<uuid:participant_id>/support/trainings/<uuid:training_id>", "PATCH"): lambda n, ids: {
+        "version": _support_version(ids, "trainings", "training_id"), "name": f"BHV Matrix {n}"},
 }
 
 
@@ -292,6 +352,14 @@ def test_expected_matrix_for_the_current_views(app):
         (absence, "PATCH"): "absences.write",
         (f"{absence}/gatekeeper-steps", "POST"): "absences.write",
         (f"{participant}/exit", "POST"): "participants.write",
+        (f"{participant}/assignments", "GET"): "participants.read",
+        (f"{participant}/assignments", "POST"): "assignments.write",
+        (f"{participant}/assignments/<uuid:assignment_id>", "PATCH"): "assignments.write",
+        (f"{participant}/support", "GET"): "support.read",
+        (f"{participant}/support/debt", "POST"): "support.debt",
+        (f"{participant}/support/debt/<uuid:debt_id>", "PATCH"): "support.debt",
+        (f"{participant}/support/trainings", "POST"): "trainings.write",
+        (f"{participant}/support/trainings/<uuid:training_id>", "PATCH"): "trainings.write",
         ("/absence-rate", "GET"): "absence_rate.view",
         ("/worklist", "GET"): "worklist.view",
         ("/cao-terms", "GET"): "tenant.read",
@@ -304,3 +372,29 @@ def test_expected_matrix_for_the_current_views(app):
         assert PERMISSIONS[permission] == {"coach", "jobcoach"}
     assert PERMISSIONS["absence_rate.view"] == {"coach", "jobcoach", "admin", "viewer"}
     assert PERMISSIONS["cao_transition.manage"] == {"admin"}
+    # The work: the task catalogue holds no personal data (every role reads it); coaches and admins keep it and
+    # record displacement checks; only the municipal coach decides a participant's package (reading a package is
+    # reading the participant).
+    task = "/tasks/<uuid:task_id>"
+    assert {key: table[key] for key in table if key[0].startswith("/tasks")} == {
+        ("/tasks", "GET"): "tasks.read",
+        ("/tasks", "POST"): "tasks.write",
+        (task, "GET"): "tasks.read",
+        (task, "PATCH"): "tasks.write",
+        (f"{task}/displacement-checks", "GET"): "tasks.read",
+        (f"{task}/displacement-checks", "POST"): "displacement.check",
+    }
+    assert PERMISSIONS["tasks.read"] == set(ROLES)
+    assert PERMISSIONS["tasks.write"] == PERMISSIONS["displacement.check"] == {"coach", "admin"}
+    assert PERMISSIONS["assignments.write"] == {"coach"}
+    # Support: coaching time for both kinds of coach (the average per participant-week is an aggregate every
+    # role may see for the programme); debt support is special personal data, the municipal coach's only.
+    assert {key: table[key] for key in table if key[0].startswith("/coaching")} == {
+        ("/coaching-sessions", "GET"): "coaching.read",
+        ("/coaching-sessions", "POST"): "coaching.write",
+        ("/coaching-hours", "GET"): "coaching_hours.view",
+    }
+    for permission in ("coaching.read", "coaching.write", "support.read", "trainings.write"):
+        assert PERMISSIONS[permission] == {"coach", "jobcoach"}
+    assert PERMISSIONS["coaching_hours.view"] == set(ROLES)
+    assert PERMISSIONS["support.debt"] == {"coach"}

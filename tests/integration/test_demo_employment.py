@@ -119,3 +119,50 @@ def test_tilburg_pilot_and_the_work_list(app, client, demo):
     assert 0 < total < 132
     assert {p["coaching_organisation"] for p in mine} == {"Begeleidende partij Noord"}
     assert all("date_of_birth" not in p for p in mine)
+
+
+def test_groningen_tasks_are_checked_and_every_package_fits(client, demo):
+    tokens, _ = demo
+    coach = tokens["groningen"]
+    response = client.get("/api/v1/t/groningen/tasks", headers=coach, query_string={"page_size": 100})
+    assert response.status_code == 200, response.json
+    tasks = response.json
+    # The work listed in the letter of March 2023, in Groningen's neighbourhoods, each with a passed check.
+    assert len(tasks) == 16 and all(t["assignable"] for t in tasks)
+    assert {"litter", "hosting", "newsletter", "residents", "second_hand", "schools"} <= {t["category"] for t in tasks}
+    assert all(t["taken_places"] <= t["places"] for t in tasks)
+    # Every working participant's package adds up to the contract hours on the published dates.
+    working, _ = participants(client, coach, "groningen", status="active", on="2023-03-01")
+    for p in working[:20]:
+        package = client.get(f"/api/v1/t/groningen/participants/{p['id']}/assignments",
+                             headers=coach, query_string={"on": "2023-03-01"}).json
+        assert package["fits"] and package["hours"] == p["current_contract"]["hours_per_week"], package
+    items = client.get("/api/v1/t/groningen/worklist", headers=coach).json
+    assert not [i for i in items if i["kind"] == "package_mismatch"]
+
+
+def test_groningen_coaching_hours_and_credit_bank_support_as_published(client, demo):
+    tokens, _ = demo
+    coach = tokens["groningen"]
+
+    def per_week(start, end):
+        response = client.get("/api/v1/t/groningen/coaching-hours", headers=coach,
+                              query_string={"from": start, "to": end})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    # Almost 7 hours a week at the start, 2.4 in the second half of 2021, 1.9 in the second half of 2022;
+    # individual averages between 1 and 5 hours.
+    assert 6.8 <= float(per_week("2020-03-01", "2020-06-01")["hours_per_participant_week"]) < 7
+    for start, end, expected in (("2021-07-01", "2022-01-01", 2.4), ("2022-07-01", "2023-01-01", 1.9)):
+        figures = per_week(start, end)
+        assert round(float(figures["hours_per_participant_week"]), 1) == expected, figures
+        assert 1 <= float(figures["lowest_individual"]) and float(figures["highest_individual"]) <= 5, figures
+    # 13 of the 56 working on 1 March 2023 have credit-bank support running then.
+    working, _ = participants(client, coach, "groningen", status="active", on="2023-03-01")
+    helped = 0
+    for p in working:
+        records = client.get(f"/api/v1/t/groningen/participants/{p['id']}/support", headers=coach).json
+        helped += any(d["kind"] == "credit_bank" and d["referred_on"] <= "2023-03-01"
+                      and (d["ended_on"] is None or d["ended_on"] >= "2023-03-01") for d in records["debt_support"])
+    assert helped == 13

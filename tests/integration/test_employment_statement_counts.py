@@ -22,8 +22,8 @@ from sqlalchemy import event
 from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, CAO_SW
 from basisbaan.domain.employment import WageCost
 from basisbaan.extensions import db
-from basisbaan.models import (Absence, Contract, ContractVersion, Neighbourhood, Organisation, Participant,
-                              PerformanceReport, Person)
+from basisbaan.models import (Absence, Assignment, Contract, ContractVersion, DisplacementCheck, Neighbourhood,
+                              Organisation, Participant, PerformanceReport, Person, Task)
 from basisbaan.services import absences as absence_service
 from basisbaan.services import users as user_service
 from basisbaan.services import wages as wage_service
@@ -44,9 +44,14 @@ WAGE_STATEMENTS = 2 + EXTRA           # the settings versions (SettingsTimeline)
 # and organisation joined), the coaches' roles (one IN), contracts in force with versions and employer,
 # settings versions.
 LIST_STATEMENTS = 7 + EXTRA
-# GET /worklist: tenant, token, settings versions, participants (joined as above), the coaches' roles,
-# contracts, performance reports, absences, Gatekeeper steps.
-WORKLIST_STATEMENTS = 9 + EXTRA
+# GET /worklist: tenant, token, settings versions, tasks in use (for the yearly displacement checks; their
+# checks only when there are tasks), participants (joined as above), the coaches' roles, contracts,
+# performance reports, absences, Gatekeeper steps, running assignments (the contract versions in force
+# only when someone has a task package).
+WORKLIST_STATEMENTS = 11 + EXTRA
+# The same with tasks in use and task packages: two more, the tasks' latest displacement checks (one IN) and
+# the versions of the contracts in force for the participants with a package (one IN): 13 (15 on PostgreSQL).
+WORK_WORKLIST_STATEMENTS = WORKLIST_STATEMENTS + 2
 
 
 @contextmanager
@@ -261,3 +266,59 @@ def test_the_work_list_takes_a_fixed_number_of_statements(app, client, make_tena
     assert len(few) == len(many) == WORKLIST_STATEMENTS, (few, many)
     for table in ("participants", "contracts", "absences", "performance_reports", "gatekeeper_steps"):
         assert len(selects_from(many, table)) == 1, table
+
+
+def add_work(app, tenant, today: date) -> None:
+    """Two tasks in use, one checked a year and a week ago (its re-check is overdue) and one a month ago, a
+    closed task whose check was rejected, and for every participant a running assignment of 30 hours (against
+    contracts of 28-35 hours, so most packages do not match)."""
+    with app.app_context():
+        with tenant_scope(db.session, tenant.id):
+            s = db.session
+            tasks = [Task(title=f"Taak {n}", category="other", hours_per_week=D(30), places=100, source="area_team",
+                          status=status) for n, status in enumerate(("active", "active", "closed"))]
+            s.add_all(tasks)
+            s.flush()
+            for task, checked_on, verdict in ((tasks[0], today - timedelta(days=372), "approved"),
+                                              (tasks[1], today - timedelta(days=30), "approved"),
+                                              (tasks[2], today - timedelta(days=400), "rejected")):
+                s.add(DisplacementCheck(task_id=task.id, checked_on=checked_on, done_by_paid_staff=verdict == "rejected",
+                                        host_would_hire=False, done_by_volunteers=False, is_additional=True,
+                                        verdict=verdict, reasons="Test."))
+            for n, pid in enumerate(s.scalars(db.select(Participant.id).order_by(Participant.id)).all()):
+                s.add(Assignment(participant_id=pid, task_id=tasks[n % 2].id, hours_per_week=D(30), days=["mon"],
+                                 start_on=today - timedelta(days=10)))
+            s.flush()
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_work_list_with_task_packages_takes_a_fixed_number_of_statements(app, client, make_tenant, make_token):
+    small, large = make_tenant("groningen"), make_tenant("groningen", slug="groningen-groot", cbs_code="GM9014")
+    today = date.today()
+    first = today - timedelta(days=3 * 365)
+    populate(app, small, 3, first)
+    populate(app, large, 30, first)
+    add_work(app, small, today)
+    add_work(app, large, today)
+    small_coach, large_coach = auth(make_token(small, "coach")), auth(make_token(large, "coach"))
+    few_response, few = list_statements(app, client, small_coach, api(small.slug, "/worklist"), {})
+    many_response, many = list_statements(app, client, large_coach, api(large.slug, "/worklist"), {})
+    assert len(few) == len(many) == WORK_WORKLIST_STATEMENTS, (few, many)
+    for table in ("participants", "contracts", "contract_versions", "absences", "performance_reports",
+                  "gatekeeper_steps", "tasks", "displacement_checks", "assignments"):
+        assert len(selects_from(many, table)) == 1, table
+    # The items are there: the overdue re-check of Taak 0 (not the recent check, not the closed task) ...
+    for response in (few_response, many_response):
+        rechecks = [i for i in response.json if i["kind"] == "displacement_recheck"]
+        assert [i["task_title"] for i in rechecks] == ["Taak 0"] and rechecks[0]["overdue"] is True
+    # ... and a package mismatch exactly for the participants whose package view does not fit.
+    mismatched = {i["participant_id"] for i in many_response.json if i["kind"] == "package_mismatch"}
+    not_fitting = set()
+    for item in client.get(api(large.slug, "/participants"), headers=large_coach,
+                           query_string={"page_size": 100}).json:
+        view = client.get(api(large.slug, f"/participants/{item['id']}/assignments"), headers=large_coach).json
+        assert Decimal(view["hours"]) == 30 and view["contract_hours"] is not None
+        if not view["fits"]:
+            not_fitting.add(item["id"])
+    assert 20 < len(mismatched) < 30 and mismatched == not_fitting

@@ -17,10 +17,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from basisbaan.extensions import db
-from basisbaan.models import (Absence, ApiToken, Candidate, CandidateDecision, CandidateStatusChange, Contract,
-                              ContractVersion, GatekeeperStep, IntakeConversation, AuditEvent, Base, Neighbourhood,
-                              Organisation, Participant, PerformanceReport, Person, SsoProvider, TenantOwned, User,
-                              UserRole)
+from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
+                              CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
+                              GatekeeperStep, IntakeConversation, Training,
+                              AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
+                              SsoProvider, Task, TenantOwned, User, UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
 
 from tests.conftest import APP_ROLE
@@ -86,6 +87,28 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
         "end_on": date(2023, 3, 3), "percentage": Decimal("100")})
     conn.execute(GatekeeperStep.__table__.insert(), {
         "tenant_id": tenant_id, "absence_id": absence, "step": "problem_analysis", "done_on": date(2023, 3, 2)})
+    task = uuid.uuid4()
+    conn.execute(Task.__table__.insert(), {
+        "id": task, "tenant_id": tenant_id, "title": f"Zwerfafval {tag}", "category": "litter",
+        "neighbourhood_id": hood, "hours_per_week": Decimal("8"), "days": [], "places": 1,
+        "physical_demand": "light", "demands": [], "source": "area_team", "status": "active", "version": 1})
+    conn.execute(DisplacementCheck.__table__.insert(), {
+        "tenant_id": tenant_id, "task_id": task, "checked_on": date(2023, 1, 20), "done_by_paid_staff": False,
+        "host_would_hire": False, "done_by_volunteers": False, "is_additional": True, "verdict": "approved",
+        "reasons": f"Extra werk {tag}"})
+    conn.execute(Assignment.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "task_id": task, "hours_per_week": Decimal("8"),
+        "days": ["mon"], "start_on": date(2023, 2, 1)})
+    conn.execute(CoachingSession.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "held_on": date(2023, 2, 6), "kind": "work",
+        "hours": Decimal("1.5"), "coach_id": user, "organisation_id": organisation, "coach_label": f"Coach {tag}",
+        "created_at": datetime.now(timezone.utc)})
+    conn.execute(DebtSupport.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "kind": "credit_bank", "referred_on": date(2023, 2, 10),
+        "status": "referred", "version": 1})
+    conn.execute(Training.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "kind": "first_aid", "name": f"BHV {tag}",
+        "started_on": date(2023, 3, 1), "version": 1})
 
 
 @pytest.fixture

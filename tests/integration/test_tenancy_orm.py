@@ -19,10 +19,11 @@ from sqlalchemy import (PrimaryKeyConstraint, UniqueConstraint, delete, event, e
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from basisbaan.extensions import db
-from basisbaan.models import (Absence, ApiToken, Candidate, CandidateDecision, CandidateStatusChange, Contract,
-                              ContractVersion, GatekeeperStep, IntakeConversation, AuditEvent, Base, Neighbourhood,
-                              Organisation, Participant, PerformanceReport, Person, SsoProvider, Tenant, TenantOwned,
-                              TenantSettingsVersion, User, UserRole)
+from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
+                              CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
+                              GatekeeperStep, IntakeConversation, Training,
+                              AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
+                              SsoProvider, Task, Tenant, TenantOwned, TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
                                tenant_scope)
 
@@ -93,6 +94,27 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
                             cao="cao_sw", reason="start"),
             PerformanceReport(contract_id=contract.id, written_on=date(2023, 12, 1), author="Coach", advice="renew"),
             GatekeeperStep(absence_id=absence.id, step="problem_analysis", done_on=date(2023, 3, 2)),
+        ])
+        session.flush()
+        # The work: a task in the neighbourhood, its passed displacement check, the task in the package.
+        task = Task(title="Zwerfafval rapen", category="litter", hours_per_week=Decimal("8"), source="area_team",
+                    neighbourhood_id=hood.id, status="active")
+        session.add(task)
+        session.flush()
+        session.add_all([
+            DisplacementCheck(task_id=task.id, checked_on=date(2023, 1, 20), done_by_paid_staff=False,
+                              host_would_hire=False, done_by_volunteers=False, is_additional=True,
+                              verdict="approved", reasons="Extra werk."),
+            Assignment(participant_id=participant.id, task_id=task.id, hours_per_week=Decimal("8"), days=["mon"],
+                       start_on=date(2023, 2, 1)),
+        ])
+        session.flush()
+        # Support: coaching time, debt support and a training of the participant.
+        session.add_all([
+            CoachingSession(participant_id=participant.id, held_on=date(2023, 2, 6), kind="work",
+                            hours=Decimal("1.5"), coach_id=user.id, organisation_id=org.id, coach_label="Coach"),
+            DebtSupport(participant_id=participant.id, kind="credit_bank", referred_on=date(2023, 2, 10)),
+            Training(participant_id=participant.id, kind="first_aid", name="BHV", started_on=date(2023, 3, 1)),
         ])
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id

@@ -33,7 +33,7 @@ PAGE_PREFIX = "/t/<tenant>"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 TEST_ISSUER = "https://login.example.test"
 # Path parameters whose table does not follow the `<thing>_id` -> `<thing>s` naming.
-PARAM_TABLES = {"token_id": "api_tokens"}
+PARAM_TABLES = {"token_id": "api_tokens", "debt_id": "debt_support"}
 
 _counter = itertools.count(1)
 

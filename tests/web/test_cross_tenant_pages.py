@@ -158,7 +158,7 @@ def test_a_session_for_another_municipality_gets_404_on_every_api_route(app, own
         if method == "GET":
             url = api_url(rule, victim, owner_engine, victim_tenant.id)
             own, _ = session_of(victim, api_role(app, rule, method))
-            query = {"from": "2020-01-01", "to": "2030-01-01"} if "funnel" in url or "absence-rate" in url else None
+            query = {"from": "2020-01-01", "to": "2030-01-01"} if any(part in url for part in ("funnel", "absence-rate", "coaching-hours")) else None
             assert own.get(url, query_string=query).status_code == 200, url
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = secrets_of(owner_engine, world, victim, attacker)

@@ -61,7 +61,35 @@ def add_employment(client, slug: str, coach_token: str, admin_token: str, *, coa
                            json={"start_on": iso(TODAY - timedelta(days=50))})
         assert made.status_code == 201, made.json
         found["absence_id"] = made.json["id"]
+        found.update(add_work_and_support(client, slug, coach, participant["id"], started_on))
     return found
+
+
+def add_work_and_support(client, slug: str, coach: dict, participant_id: str, started_on: date) -> dict:
+    """A checked task in the participant's package, a coaching session, debt support and a training."""
+    task = client.post(api(slug, "/tasks"), headers=coach, json={
+        "title": f"Zwerfafval {slug}", "category": "litter", "hours_per_week": "8", "source": "area_team",
+        "places": 5})
+    assert task.status_code == 201, task.json
+    check = client.post(api(slug, f"/tasks/{task.json['id']}/displacement-checks"), headers=coach, json={
+        "checked_on": iso(started_on - timedelta(days=10)), "done_by_paid_staff": False, "host_would_hire": False,
+        "done_by_volunteers": False, "is_additional": True, "verdict": "approved", "reasons": "Aanvullend werk."})
+    assert check.status_code == 201, check.json
+    assigned = client.post(api(slug, f"/participants/{participant_id}/assignments"), headers=coach, json={
+        "task_id": task.json["id"], "hours_per_week": "8", "days": ["mon"], "start_on": iso(started_on)})
+    assert assigned.status_code == 201, assigned.json
+    coached = client.post(api(slug, "/coaching-sessions"), headers=coach, json={
+        "participant_id": participant_id, "held_on": iso(started_on + timedelta(days=7)), "kind": "work",
+        "hours": "2"})
+    assert coached.status_code == 201, coached.json
+    debt = client.post(api(slug, f"/participants/{participant_id}/support/debt"), headers=coach, json={
+        "kind": "credit_bank", "referred_on": iso(started_on + timedelta(days=20))})
+    assert debt.status_code == 201, debt.json
+    training = client.post(api(slug, f"/participants/{participant_id}/support/trainings"), headers=coach, json={
+        "kind": "first_aid", "name": "BHV", "started_on": iso(started_on + timedelta(days=30))})
+    assert training.status_code == 201, training.json
+    return {"task_id": task.json["id"], "assignment_id": assigned.json["id"], "debt_id": debt.json["id"],
+            "training_id": training.json["id"]}
 
 
 def link_job_coach(app, tenant, user_id, organisation_id) -> None:

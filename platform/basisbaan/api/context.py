@@ -154,3 +154,17 @@ def _authorise() -> None:
         abort(403, message="This endpoint declares no permission.")
     if not allowed(g.principal.roles, permission):
         abort(403, message="Your role may not do this.")
+
+
+GROUP_FILTERS = ("participant_id", "neighbourhood_id", "coach_id", "coaching_organisation_id", "employer_id")
+
+
+def aggregate_scope(args, what: str):
+    """For figures over participants (absence rate, coaching hours): (viewer or None, whether the caller
+    sees participants). Roles that do not see participants get the programme as a whole only: two groups
+    that differ by one person would give away that person's figures by subtraction, so any group filter
+    is refused (403)."""
+    sees = allowed(g.principal.roles, "participants.read")
+    if not sees and any(args.get(name) for name in GROUP_FILTERS):
+        abort(403, message=f"Your role may see the programme's {what} only, not a group's.")
+    return (g.principal.viewer if sees else None), sees

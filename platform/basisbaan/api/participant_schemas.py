@@ -239,11 +239,13 @@ class WorklistItemSchema(StrictSchema):
     kind = fields.String(validate=validate.OneOf(WORKLIST_KINDS))
     due_on = fields.Date()
     overdue = fields.Boolean()
-    participant_id = fields.UUID()
-    participant_name = fields.String()
+    participant_id = fields.UUID(allow_none=True)
+    participant_name = fields.String(allow_none=True)
     contract_id = fields.UUID(allow_none=True)
     absence_id = fields.UUID(allow_none=True)
     step = fields.String(allow_none=True)
+    task_id = fields.UUID(allow_none=True, metadata={"description": "For a displacement re-check"})
+    task_title = fields.String(allow_none=True)
 
 
 class ExpectedContractSchema(StrictSchema):

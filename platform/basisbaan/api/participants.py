@@ -8,10 +8,9 @@ from datetime import date
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import abort
 
 from basisbaan.api import participant_schemas as s
-from basisbaan.api.context import require, tenant_blueprint, tenant_hooks
+from basisbaan.api.context import aggregate_scope, require, tenant_blueprint, tenant_hooks
 from basisbaan.api.pagination import SelectPage
 from basisbaan.auth.permissions import allowed
 from basisbaan.domain.employment import hourly_wage
@@ -250,19 +249,11 @@ class AbsenceRate(MethodView):
     @absence_rate_bp.response(200, s.AbsenceRateSchema)
     def get(self, args):
         """Sick contracted hours / contracted hours over [from, to) for the programme or a group"""
-        sees = allowed(g.principal.roles, "participants.read")
-        filters = ("participant_id", "neighbourhood_id", "coach_id", "coaching_organisation_id", "employer_id")
-        if not sees and any(args[name] for name in filters):
-            # Two groups that differ by one person would give away that person's sickness by subtraction:
-            # roles that do not see participants get the programme as a whole only.
-            abort(403, message="Your role may see the programme's absence rate only, not a group's.")
+        viewer, sees = aggregate_scope(args, "absence rate")
         group = Group(participant_id=args["participant_id"], neighbourhood_id=args["neighbourhood_id"],
                       coach_id=args["coach_id"], coaching_organisation_id=args["coaching_organisation_id"],
                       employer_id=args["employer_id"])
-        # Roles that see participants get their own (a job coach: their organisation's); the others get
-        # programme aggregates, with small groups suppressed below.
-        result = absence_service.rate(db.session, args["from_"], args["to"], g.principal.viewer if sees else None,
-                                      group)
+        result = absence_service.rate(db.session, args["from_"], args["to"], viewer, group)
         return views.rate_view(result, start=args["from_"], end=args["to"], sees_participants=sees)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from basisbaan.api import candidates, health, participants, reference, tenant
+from basisbaan.api import candidates, health, participants, reference, support, tasks, tenant
 from basisbaan.api.errors import BasisbaanApi, handle_domain_error
 from basisbaan.errors import DomainError
 
@@ -25,7 +25,8 @@ def init_api(app: Flask) -> None:
     app.extensions["basisbaan.api"] = api
     for bp in (health.bp, tenant.bp, reference.neighbourhoods, reference.organisations, candidates.bp,
                candidates.funnel_bp, participants.bp, participants.absence_rate_bp, participants.worklist_bp,
-               participants.cao_bp):
+               participants.cao_bp, tasks.bp, tasks.assignments_bp, support.coaching_bp, support.hours_bp,
+               support.support_bp):
         api.register_blueprint(bp)
         # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
         app.extensions["csrf"].exempt(bp)

@@ -37,6 +37,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Absence rate of a group: an aggregate; groups too small to hide a person are suppressed for roles
     # that do not see participants.
     "absence_rate.view": frozenset({"coach", "jobcoach", "admin", "viewer"}),
+    # The task catalogue holds no personal data; coaches and admins keep it, and record displacement checks.
+    "tasks.read": ALL,
+    "tasks.write": frozenset({"coach", "admin"}),
+    "displacement.check": frozenset({"coach", "admin"}),
+    "assignments.write": frozenset({"coach"}),  # the coach decides the package with the participant
+    # Coaching time: municipal coaches and job coaches (their organisation's participants) log and read it;
+    # the average per participant-week is an aggregate (groups only for roles that see participants).
+    "coaching.read": frozenset({"coach", "jobcoach"}),
+    "coaching.write": frozenset({"coach", "jobcoach"}),
+    "coaching_hours.view": frozenset({"coach", "jobcoach", "admin", "viewer", "finance"}),
+    # Support: training for both kinds of coach; debts are special personal data, municipal coaches only.
+    "support.read": frozenset({"coach", "jobcoach"}),
+    "support.debt": frozenset({"coach"}),
+    "trainings.write": frozenset({"coach", "jobcoach"}),
     # Moving contracts to another collective agreement (preview shows names and wages).
     "cao_transition.manage": frozenset({"admin"}),
 }

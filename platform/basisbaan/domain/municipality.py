@@ -81,7 +81,8 @@ class DemoEmployment:
     - permanent: on `permanent_on`, exactly `permanent_count` have a permanent contract (given on the coach's
       advice at `permanent_after_years`; the others get one more year first); later, everyone who reaches
       the moment gets one;
-    - absence: (from, to, rate) periods, half-open, each reached within 0.01 percentage point;
+    - absence: (from, to, rate) periods, half-open, each reached within 0.01 percentage point (no sickness is
+      placed after the last period: the demo stands in late 2026);
     - contracts are renewed until `horizon` (fixed, so the demo is the same whenever it runs).
     """
 
@@ -100,6 +101,28 @@ class DemoEmployment:
     permanent_count: int = 0
     absence: tuple[tuple[date, date, float], ...] = ()
     horizon: date = date(2027, 1, 1)
+    # Coaching hours per participant per week: (from, to, average) periods, half-open; months outside them
+    # follow the participants' own intensity (between 1 and 5 hours, more in their first months).
+    coaching: tuple[tuple[date, date, float], ...] = ()
+    # On this date exactly this many participants have debt support from the municipal credit bank running.
+    debt_support_on: date | None = None
+    debt_support_count: int = 0
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    """A task from the municipality's documents, in one of its neighbourhoods, at a host organisation."""
+
+    title: str
+    category: str
+    neighbourhood: str | None = None
+    host: str | None = None
+    hours_per_week: int = 8
+    places: int = 10
+    physical_demand: str = "light"
+    demands: tuple[str, ...] = ()
+    source: str = "neighbourhood_organisation"
+    first_check: date = date(2020, 2, 14)
 
 
 @dataclass(frozen=True)
@@ -109,3 +132,5 @@ class DemoReference:
     # Intake funnels in date order (e.g. the period of a council letter, then the period after it).
     funnels: tuple[DemoFunnel, ...] = ()
     employment: DemoEmployment | None = None
+    # Tasks with yearly displacement checks; each participant's hours are spread over them.
+    tasks: tuple[DemoTask, ...] = ()

@@ -9,10 +9,13 @@ from basisbaan.models.employment import (Absence, Contract, ContractVersion, Gat
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
 from basisbaan.models.sso import SsoProvider
+from basisbaan.models.support import CoachingSession, DebtSupport, Training
 from basisbaan.models.tenant import Tenant, TenantSettingsVersion
+from basisbaan.models.work import Assignment, DisplacementCheck, Task
 
 __all__ = [
-    "ROLES", "Absence", "ApiToken", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
+    "ROLES", "Absence", "ApiToken", "Assignment", "CoachingSession", "DebtSupport", "DisplacementCheck", "Task",
+    "Training", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
     "PerformanceReport", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
     "IntakeConversation", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -17,6 +17,7 @@ from basisbaan.domain.employment import AbsenceTotals, Episode, absence_totals, 
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import Absence, Contract, GatekeeperStep, Participant
 from basisbaan.models.employment import GATEKEEPER_STEPS
+from basisbaan.services import contracts as contract_service
 from basisbaan.services import locking, timeline
 from basisbaan.services.audit import Actor, record
 from basisbaan.services.timeline import Group
@@ -41,21 +42,6 @@ def _covered(contracts: list[Contract], day: date) -> bool:
     return any(c.start_on <= day and (c.last_day is None or day <= c.last_day) for c in contracts)
 
 
-def _first_uncovered(contracts: list[Contract], first: date, last: date) -> date | None:
-    """The first day of [first, last] outside every contract (contracts may follow each other), or None."""
-    day = first
-    for contract in sorted(contracts, key=lambda c: c.start_on):
-        if contract.start_on > day:
-            break
-        if contract.last_day is None:
-            return None
-        if contract.last_day >= day:
-            day = contract.last_day + timedelta(days=1)
-        if day > last:
-            return None
-    return day if day <= last else None
-
-
 def _check(session: Session, participant: Participant, start: date | None, end: date | None,
            percentage: Decimal | None, today: date, ignore: uuid.UUID | None = None) -> None:
     locking.lock(session, Participant, participant.id)
@@ -78,7 +64,7 @@ def _check(session: Session, participant: Participant, start: date | None, end: 
     if not _covered(contracts, start):
         errors["start_on"] = [N_("The participant has no contract on this day.")]
     elif end is not None:
-        gap = _first_uncovered(contracts, start, end)
+        gap = contract_service.first_uncovered(contracts, start, end)
         if gap is not None:
             errors["end_on"] = [N_("The participant has no contract on %(day)s.", day=gap.isoformat())]
     if errors:

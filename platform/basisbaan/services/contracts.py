@@ -88,6 +88,21 @@ def reports_of(session: Session, contract_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return found
 
 
+def first_uncovered(contracts: list[Contract], first: date, last: date) -> date | None:
+    """The first day of [first, last] outside every contract (contracts may follow each other), or None."""
+    day = first
+    for contract in sorted(contracts, key=lambda c: c.start_on):
+        if contract.start_on > day:
+            break
+        if contract.last_day is None:
+            return None
+        if contract.last_day >= day:
+            day = contract.last_day + timedelta(days=1)
+        if day > last:
+            return None
+    return day if day <= last else None
+
+
 def get(session: Session, participant: Participant, contract_id: uuid.UUID) -> Contract:
     found = session.scalars(select(Contract).where(Contract.id == contract_id,
                                                    Contract.participant_id == participant.id)).first()

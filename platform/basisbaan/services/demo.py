@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from basisbaan.crypto import Secrets
 from basisbaan.domain.municipality import DemoReference
 from basisbaan.models import ROLES, Candidate, Neighbourhood, Organisation, Tenant, User
-from basisbaan.services import demo_candidates, demo_employment
+from basisbaan.services import demo_candidates, demo_employment, demo_support, demo_work
 from basisbaan.plugins import PluginRegistry
 from basisbaan.services import tenants as tenant_service
 from basisbaan.services import users as user_service
@@ -87,6 +87,9 @@ def _people(session: Session, secrets: Secrets, hooks, tenant: Tenant, reference
         made += count
         started += chosen
     participants = demo_employment.generate(session, spec, tenant.slug, starts, started, coach_id, today) if spec else 0
+    demo_work.generate(session, reference.tasks)
+    if spec:
+        demo_support.generate(session, spec, tenant.slug)
     return made, participants
 
 

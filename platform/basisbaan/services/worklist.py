@@ -3,9 +3,11 @@
 - contract_ending: a temporary contract ends within the notice weeks (or has ended) with no next contract;
 - performance_report_due: a temporary contract nears its end without a performance report;
 - permanent_moment: the participant reaches the years after which a permanent contract is considered;
-- gatekeeper: a step of the Gatekeeper Act is due within the notice weeks (or overdue) in an ongoing sickness.
+- gatekeeper: a step of the Gatekeeper Act is due within the notice weeks (or overdue) in an ongoing sickness;
+- package_mismatch: the hours of a participant's running task package differ from the contract's hours;
+- displacement_recheck: a task's yearly displacement check is due (for those who see every participant).
 
-Five statements whatever the number of participants; the municipality's settings give the windows.
+A fixed number of statements whatever the number of participants; the settings give the windows.
 """
 
 from __future__ import annotations
@@ -13,34 +15,41 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from basisbaan.models import Absence, Contract, Participant, PerformanceReport
+from basisbaan.models import Absence, Assignment, Contract, Participant, PerformanceReport, Task
 from basisbaan.services import absences as absence_service
+from basisbaan.services import contracts as contract_service
+from basisbaan.services import tasks as task_service
 from basisbaan.services.participants import active_clause
 from basisbaan.services.timeline import SettingsTimeline
 from basisbaan.services.visibility import Viewer, scoped
 
-KINDS = ("contract_ending", "performance_report_due", "permanent_moment", "gatekeeper")
+KINDS = ("contract_ending", "performance_report_due", "permanent_moment", "gatekeeper", "package_mismatch",
+         "displacement_recheck")
+RECHECK_AFTER_YEARS = 1
 
 
 @dataclass(frozen=True)
 class Item:
     kind: str
     due_on: date
-    participant_id: uuid.UUID
-    participant_name: str
+    participant_id: uuid.UUID | None = None
+    participant_name: str | None = None
     contract_id: uuid.UUID | None = None
     absence_id: uuid.UUID | None = None
     step: str | None = None
+    task_id: uuid.UUID | None = None
+    task_title: str | None = None
 
     def overdue(self, today: date) -> bool:
         return self.due_on < today
 
 
-def _anniversary(start: date, years: int) -> date:
+def anniversary(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
@@ -58,8 +67,11 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
     if participant_id:
         stmt = stmt.where(Participant.id == participant_id)
     participants = {p.id: p for p in session.scalars(stmt)}
+    found: list[Item] = []
+    if viewer.sees_all and participant_id is None:
+        found += _rechecks(session, today, notice)
     if not participants:
-        return []
+        return sorted(found, key=_order)
     ids = list(participants)
     contracts: dict[uuid.UUID, list[Contract]] = {}
     for contract in session.scalars(select(Contract).where(Contract.participant_id.in_(ids)).order_by(Contract.start_on)):
@@ -70,7 +82,8 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
     for absence in session.scalars(select(Absence).where(Absence.participant_id.in_(ids))):
         sick.setdefault(absence.participant_id, []).append(absence)
     done = absence_service.steps_done(session, [a.id for spells in sick.values() for a in spells])
-    found: list[Item] = []
+    packages = _package_hours(session, ids, today)
+    in_force = _hours_in_force(session, contracts, packages, today)
 
     def name(p: Participant) -> str:
         return f"{p.person.given_names} {p.person.family_name}"
@@ -86,7 +99,7 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
                                   contract_id=latest.id))
         years = settings["permanent_after_years"]
         if years and latest is not None and latest.kind == "temporary":
-            moment = _anniversary(participant.started_on, years)
+            moment = anniversary(participant.started_on, years)
             if moment <= today + notice:
                 found.append(Item("permanent_moment", moment, pid, name(participant), contract_id=latest.id))
         spells = sick.get(pid, [])
@@ -98,5 +111,48 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
                     if status.done_on is None and status.due_on <= today + notice:
                         found.append(Item("gatekeeper", status.due_on, pid, name(participant),
                                           absence_id=episode.first_absence_id, step=status.step))
-    found.sort(key=lambda item: (item.due_on, item.participant_name, item.kind))
+        if pid in packages and pid in in_force and packages[pid] != in_force[pid][1]:
+            found.append(Item("package_mismatch", today, pid, name(participant), contract_id=in_force[pid][0]))
+    return sorted(found, key=_order)
+
+
+def _order(item: Item):
+    return (item.due_on, item.participant_name or "", item.task_title or "", item.kind)
+
+
+def _package_hours(session: Session, ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, Decimal]:
+    """Hours of the running task package of each participant that has one: one statement."""
+    hours: dict[uuid.UUID, Decimal] = {}
+    for row in session.execute(select(Assignment.participant_id, Assignment.hours_per_week).where(
+            Assignment.participant_id.in_(ids), Assignment.start_on <= today,
+            or_(Assignment.end_on.is_(None), Assignment.end_on >= today))):
+        hours[row.participant_id] = hours.get(row.participant_id, Decimal(0)) + row.hours_per_week
+    return hours
+
+
+def _hours_in_force(session: Session, contracts: dict[uuid.UUID, list[Contract]], packages: dict, today: date
+                    ) -> dict[uuid.UUID, tuple[uuid.UUID, Decimal]]:
+    """(contract id, hours) in force today for the participants with a package: at most one statement."""
+    running = {c.id: pid for pid, own in contracts.items() if pid in packages for c in own
+               if c.start_on <= today and (c.last_day is None or c.last_day >= today)}
+    found: dict[uuid.UUID, tuple[uuid.UUID, Decimal]] = {}
+    for contract_id, versions in contract_service.versions_of(session, list(running)).items():
+        current = [v for v in versions if v.valid_from <= today]
+        if current:
+            found[running[contract_id]] = (contract_id, current[-1].hours_per_week)
+    return found
+
+
+def _rechecks(session: Session, today: date, notice: timedelta) -> list[Item]:
+    """Tasks in use whose last (passed) displacement check is a year old, or nearly: two statements."""
+    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.status.in_(("approved", "active"))))}
+    latest = task_service.latest_checks(session, list(tasks))
+    found = []
+    for task_id, task in tasks.items():
+        check = latest.get(task_id)
+        if check is None or check.verdict != "approved":
+            continue
+        due = anniversary(check.checked_on, RECHECK_AFTER_YEARS)
+        if due <= today + notice:
+            found.append(Item("displacement_recheck", due, task_id=task_id, task_title=task.title))
     return found

@@ -40,6 +40,8 @@ WORKLIST_KIND_LABELS = {
     "performance_report_due": _l("Performance report due"),
     "permanent_moment": _l("Consider a permanent contract"),
     "gatekeeper": _l("Gatekeeper Act step due"),
+    "package_mismatch": _l("Task package does not match the contract hours"),
+    "displacement_recheck": _l("Yearly displacement check due"),
 }
 PARTICIPANT_STATUS_LABELS = {"active": _l("Employed"), "exited": _l("Left"), "starting": _l("Starting soon")}
 CAO_LABELS = {"cao_sw": _l("CAO SW"), "cao_aan_de_slag": _l("CAO Aan de Slag")}

@@ -6,6 +6,7 @@ from basisbaan.domain.municipality import DemoOrganisation as O
 from datetime import date
 
 from basisbaan.domain.municipality import DemoCohort, DemoEmployment, DemoExit, DemoFunnel, DemoReference
+from basisbaan.domain.municipality import DemoTask as T
 
 REFERENCE = DemoReference(
     neighbourhoods=[
@@ -34,6 +35,33 @@ REFERENCE = DemoReference(
         # After the letter (no published funnel): the same mix of reasons, for the 81 who started by April 2024.
         DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2024, 3, 15), started=81,
                    not_started={"cannot": 20, "will_not": 40, "may_not": 40}),
+    ),
+    # The work from the letter of 8 March 2023 (hosts illustrative, as above).
+    tasks=(
+        T("Lichte onderhoudswerkzaamheden in het buurtcentrum", "maintenance", "Beijum", "Buurtcentrum Beijum",
+          physical_demand="medium", demands=("lifting", "standing")),
+        T("Host op wijklocaties", "hosting", "De Hoogte/Indische Buurt", demands=("contact_with_residents",)),
+        T("Zwerfafval signaleren en opruimen", "litter", "Paddepoel", demands=("outdoors", "walking")),
+        T("Fietsstewards assisteren", "cycling", "Centrum", demands=("outdoors", "standing")),
+        T("Meewerken aan het wijkblad", "newsletter", "Oosterpark", "Wijkblad Oosterpark", source="area_team"),
+        T("Sportvereniging ondersteunen", "sports", "Paddepoel", "Sportvereniging Paddepoel",
+          physical_demand="medium", demands=("outdoors",)),
+        T("Buurtbewoners helpen ontspullen", "residents", "De Wijert", demands=("contact_with_residents", "lifting"),
+          physical_demand="medium", source="area_team"),
+        T("Buurten met een bakkie", "residents", "Rivierenbuurt", demands=("contact_with_residents",),
+          source="area_team"),
+        T("Buddy voor kwetsbare buurtbewoners", "residents", "Vinkhuizen", demands=("contact_with_residents",),
+          source="area_team"),
+        T("Beperkt vervoer binnen de wijk", "transport", "Lewenborg", demands=("driving",)),
+        T("Uitleenbeheer gereedschap", "tool_lending", "Korrewegwijk"),
+        T("Speeltuin schoonmaken", "playgrounds", "Selwerd", demands=("outdoors", "children")),
+        T("Assisteren op scholen en kindcentra", "schools", "Helpman", demands=("children",)),
+        T("Assisteren in de kringloopwinkel", "second_hand", "Hoogkerk", physical_demand="medium",
+          demands=("lifting", "standing")),
+        T("Klussen in het dorpshuis", "maintenance", "Haren", physical_demand="medium", demands=("lifting",),
+          source="made_to_fit", first_check=date(2021, 12, 1)),
+        T("Woningcorporatie: groen en gemeenschappelijke ruimten", "maintenance", "Corpus den Hoorn",
+          "Woningcorporatie Stad", physical_demand="medium", demands=("outdoors",), first_check=date(2022, 12, 9)),
     ),
     employment=DemoEmployment(
         employer="Thermiek BV", cao="cao_sw",
@@ -66,6 +94,11 @@ REFERENCE = DemoReference(
         # 3.6% over 2021, 11.7% from September 2022 to February 2023, 7.3% over the project to March 2023
         # (the two stretches the letter does not give are set so that the whole comes to 7.3%).
         absence=((date(2021, 1, 1), date(2022, 1, 1), 0.036), (date(2022, 9, 1), date(2023, 3, 1), 0.117),
-                 (date(2020, 3, 1), date(2023, 3, 1), 0.073), (date(2023, 3, 1), date(2027, 1, 1), 0.06)),
+                 (date(2020, 3, 1), date(2023, 3, 1), 0.073), (date(2023, 3, 1), date(2026, 11, 1), 0.06)),
+        # Almost 7 hours a week at the start, 2.4 in the second half of 2021, 1.9 in the second half of 2022.
+        coaching=((date(2020, 3, 1), date(2020, 6, 1), 6.9), (date(2021, 7, 1), date(2022, 1, 1), 2.4),
+                  (date(2022, 7, 1), date(2023, 1, 1), 1.9)),
+        # 13 of the 56 receive support from the municipal credit bank (GKB).
+        debt_support_on=date(2023, 3, 1), debt_support_count=13,
     ),
 )

@@ -7,7 +7,7 @@ from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import (DemoCohort, DemoEmployment, DemoFunnel, DemoReference,
+from basisbaan.domain.municipality import (DemoCohort, DemoEmployment, DemoFunnel, DemoReference, DemoTask,
                                            MunicipalityInfo)
 
 from basisbaan_tilburg.settings import TilburgSettingsSchema
@@ -61,9 +61,13 @@ def demo_reference_data():
         # The pilot of five places from summer 2023; more candidates than places wait.
         funnels=(DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
                             waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),),
+        tasks=(DemoTask("Gastheer op wijklocaties", "hosting", "Reeshof", places=3,
+                        demands=("contact_with_residents",), first_check=date(2023, 2, 15)),
+               DemoTask("Zwerfafval in de wijk", "litter", "Reeshof", places=3, demands=("outdoors", "walking"),
+                        first_check=date(2023, 2, 15))),
         # Five starting in the summer of 2023 with Diamant-groep on two-year contracts (renewed in 2025).
         employment=DemoEmployment(
             employer="Diamant-groep", cao="cao_sw", coaching_organisations=("Diamant-groep",),
             cohorts=(DemoCohort(date(2023, 7, 3), date(2023, 8, 28), 5),), contract_months=24,
-            hours=((32, 3), (28, 2)), absence=((date(2023, 7, 1), date(2027, 1, 1), 0.05),)),
+            hours=((32, 3), (28, 2)), absence=((date(2023, 7, 1), date(2026, 11, 1), 0.05),)),
     )
