@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import g
 from flask.views import MethodView
-from sqlalchemy import func, or_, select
 
 from basisbaan.api import task_schemas as s
 from basisbaan.api.context import require, tenant_blueprint
@@ -15,30 +14,18 @@ from basisbaan.api.pagination import SelectPage
 from basisbaan.errors import InvalidInput
 from basisbaan.extensions import db
 from basisbaan.texts import N_
-from basisbaan.models import Assignment
 from basisbaan.services import assignments as assignment_service
 from basisbaan.services import participants as participant_service
 from basisbaan.services import tasks as task_service
-from basisbaan.services.worklist import RECHECK_AFTER_YEARS, anniversary
 
 bp = tenant_blueprint("tasks", __name__, "/tasks", "Tasks and their displacement checks")
 assignments_bp = tenant_blueprint("assignments", __name__, "/participants", "A participant's task package")
 
 
-def taken_places(task_ids, on: date) -> dict:
-    """Participants on each task on `on`: one statement."""
-    if not task_ids:
-        return {}
-    rows = db.session.execute(select(Assignment.task_id, func.count()).where(
-        Assignment.task_id.in_(task_ids), Assignment.start_on <= on,
-        or_(Assignment.end_on.is_(None), Assignment.end_on >= on)).group_by(Assignment.task_id))
-    return dict(rows.all())
-
-
 def present(tasks) -> list[dict]:
     ids = [t.id for t in tasks]
     latest = task_service.latest_checks(db.session, ids)
-    taken = taken_places(ids, date.today())
+    taken = task_service.taken_places(db.session, ids, date.today())
     found = []
     for task in tasks:
         check = latest.get(task.id)
@@ -50,8 +37,7 @@ def present(tasks) -> list[dict]:
             "neighbourhood": task.neighbourhood.name if task.neighbourhood else None,
             "taken_places": taken.get(task.id, 0), "assignable": task_service.assignable(task, check),
             "latest_check": {"checked_on": check.checked_on, "verdict": check.verdict,
-                             "recheck_due": anniversary(check.checked_on, RECHECK_AFTER_YEARS)
-                             if check.verdict == "approved" else None} if check else None,
+                             "recheck_due": task_service.recheck_due(check)} if check else None,
         })
     return found
 

@@ -11,3 +11,11 @@ LATEST = date(2100, 12, 31)
 
 def out_of_range(value: date | None) -> bool:
     return value is not None and not EARLIEST <= value <= LATEST
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later (or earlier); 29 February becomes 1 March in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.dates import add_years
 from basisbaan.domain.employment import DAY
 from basisbaan.domain.municipality import DemoEmployment
 from basisbaan.models import (Absence, Candidate, Contract, ContractVersion, Neighbourhood, Organisation, Participant,
@@ -55,13 +56,6 @@ class Plan:
         return None if None in ends else max(ends, default=None)
 
 
-def _anniversary(start: date, years: int) -> date:
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return date(start.year + years, 3, 1)
-
-
 def start_dates(spec: DemoEmployment, slug: str) -> list[tuple[date, int | None]]:
     """(start date, funnel index) of every participant, oldest first."""
     rng = random.Random(f"basisbaan-demo-starts-{slug}")
@@ -83,7 +77,7 @@ def _choose_permanents(spec: DemoEmployment, plans: list[Plan], rng: random.Rand
     if not spec.permanent_after_years or spec.permanent_on is None:
         return
     # Those still there on the date who reached the moment by then; leavers keep the default.
-    due = [p for p in plans if _anniversary(p.start, spec.permanent_after_years) <= spec.permanent_on
+    due = [p for p in plans if add_years(p.start, spec.permanent_after_years) <= spec.permanent_on
            and p.active(spec.permanent_on)]
     if len(due) < spec.permanent_count:
         raise ValueError(f"only {len(due)} participants reach the permanent moment by {spec.permanent_on}")
@@ -96,10 +90,10 @@ def _build_contracts(spec: DemoEmployment, plan: Plan) -> None:
     """Temporary contracts of `contract_months`, renewed (with a performance report) until the permanent
     moment, then a permanent one; stopped by the exit or at the horizon."""
     start = plan.start
-    moment = _anniversary(plan.start, spec.permanent_after_years) if spec.permanent_after_years else None
+    moment = add_years(plan.start, spec.permanent_after_years) if spec.permanent_after_years else None
     if moment is not None and not plan.permanent_at_moment:
         # Not yet advised: another year first, and not before the date the count is published for.
-        moment = max(_anniversary(plan.start, spec.permanent_after_years + 1), spec.permanent_on + DAY)
+        moment = max(add_years(plan.start, spec.permanent_after_years + 1), spec.permanent_on + DAY)
     while start < spec.horizon and (plan.exit_on is None or start <= plan.exit_on):
         if moment is not None and start >= moment:
             plan.contracts.append((start, None, "permanent"))

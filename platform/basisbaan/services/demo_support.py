@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.dates import add_years
 from basisbaan.domain.municipality import DemoEmployment
 from basisbaan.models import CoachingSession, DebtSupport, Participant, Training
 
@@ -112,5 +113,5 @@ def _trainings(session: Session, people: list[Participant], rng: random.Random) 
         completed = started + timedelta(days=2 if kind == "first_aid" else 30)
         session.add(Training(participant_id=p.id, kind=kind, name=name, started_on=started, completed_on=completed,
                              certificate_number=f"DEMO-{rng.randint(10000, 99999)}",
-                             certificate_valid_until=completed.replace(year=completed.year + 1)
+                             certificate_valid_until=add_years(completed, 1)
                              if kind == "first_aid" else None))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.dates import add_years
 from basisbaan.domain.municipality import DemoTask
 from basisbaan.models import (Assignment, Contract, ContractVersion, DisplacementCheck, Neighbourhood, Organisation,
                               Participant, Person, Task)
@@ -23,7 +24,7 @@ def _yearly(first: date):
     day = first
     while day <= LAST_CHECK_BY:
         yield day
-        day = day.replace(year=day.year + 1)
+        day = add_years(day, 1)
 
 
 def generate(session: Session, tasks: tuple[DemoTask, ...]) -> int:

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from basisbaan.domain.dates import out_of_range
+from basisbaan.domain.dates import add_years, out_of_range
 from basisbaan.errors import Conflict, InvalidInput, NotFound
 from basisbaan.models import Assignment, DisplacementCheck, Neighbourhood, Organisation, Task
 from basisbaan.models.work import DEMANDS, PHYSICAL_DEMANDS, TASK_CATEGORIES, TASK_SOURCES, VERDICTS, WEEKDAYS
@@ -24,6 +24,7 @@ FIELDS = ("title", "description", "category", "host_organisation_id", "neighbour
           "places", "physical_demand", "demands", "source")
 # Status changes a person may make; "approved" only follows from a passed check.
 MANUAL_STATUSES = ("proposed", "under_check", "active", "closed")
+RECHECK_AFTER_YEARS = 1
 QUESTIONS = ("done_by_paid_staff", "host_would_hire", "done_by_volunteers", "is_additional")
 
 
@@ -149,6 +150,23 @@ def first_passed_check(session: Session, task: Task) -> date | None:
         DisplacementCheck.task_id == task.id, DisplacementCheck.verdict == "approved"))
 
 
+def recheck_due(check: DisplacementCheck | None) -> date | None:
+    """A passed check holds for a year; a failed one (or none) has nothing to re-check."""
+    if check is None or check.verdict != "approved":
+        return None
+    return add_years(check.checked_on, RECHECK_AFTER_YEARS)
+
+
+def taken_places(session: Session, task_ids: list[uuid.UUID], on: date) -> dict[uuid.UUID, int]:
+    """Participants on each task on `on`: one statement."""
+    if not task_ids:
+        return {}
+    rows = session.execute(select(Assignment.task_id, func.count()).where(
+        Assignment.task_id.in_(task_ids), Assignment.start_on <= on,
+        or_(Assignment.end_on.is_(None), Assignment.end_on >= on)).group_by(Assignment.task_id))
+    return dict(rows.all())
+
+
 def checks_of(session: Session, task: Task) -> list[DisplacementCheck]:
     return list(session.scalars(select(DisplacementCheck).where(DisplacementCheck.task_id == task.id)
                                 .order_by(DisplacementCheck.checked_on.desc(), DisplacementCheck.created_at.desc())))
@@ -196,9 +214,7 @@ def check(session: Session, task: Task, data: Mapping[str, Any], actor: Actor, t
     if task.status == "closed" and data["verdict"] == "approved":
         raise Conflict("The task is closed; reopen it first.", {"verdict": [N_("The task is closed; reopen it first.")]})
     if data["verdict"] == "rejected":
-        running = session.scalar(select(func.count()).select_from(Assignment).where(
-            Assignment.task_id == task.id, or_(Assignment.end_on.is_(None), Assignment.end_on >= checked_on)))
-        if running:
+        if _running(session, task, checked_on):
             raise Conflict("Participants still work on this task.",
                            {"verdict": [N_("End the task's assignments before rejecting it.")]})
     locking.claim(session, Task, task, data.get("version"))

@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from basisbaan.domain.dates import add_years
 from basisbaan.models import Absence, Assignment, Contract, Participant, PerformanceReport, Task
 from basisbaan.services import absences as absence_service
 from basisbaan.services import contracts as contract_service
@@ -30,7 +31,6 @@ from basisbaan.services.visibility import Viewer, scoped
 
 KINDS = ("contract_ending", "performance_report_due", "permanent_moment", "gatekeeper", "package_mismatch",
          "displacement_recheck")
-RECHECK_AFTER_YEARS = 1
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,6 @@ class Item:
 
     def overdue(self, today: date) -> bool:
         return self.due_on < today
-
-
-def anniversary(start: date, years: int) -> date:
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        return date(start.year + years, 3, 1)
 
 
 def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: date, *,
@@ -99,7 +92,7 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
                                   contract_id=latest.id))
         years = settings["permanent_after_years"]
         if years and latest is not None and latest.kind == "temporary":
-            moment = anniversary(participant.started_on, years)
+            moment = add_years(participant.started_on, years)
             if moment <= today + notice:
                 found.append(Item("permanent_moment", moment, pid, name(participant), contract_id=latest.id))
         spells = sick.get(pid, [])
@@ -149,10 +142,7 @@ def _rechecks(session: Session, today: date, notice: timedelta) -> list[Item]:
     latest = task_service.latest_checks(session, list(tasks))
     found = []
     for task_id, task in tasks.items():
-        check = latest.get(task_id)
-        if check is None or check.verdict != "approved":
-            continue
-        due = anniversary(check.checked_on, RECHECK_AFTER_YEARS)
-        if due <= today + notice:
+        due = task_service.recheck_due(latest.get(task_id))
+        if due is not None and due <= today + notice:
             found.append(Item("displacement_recheck", due, task_id=task_id, task_title=task.title))
     return found

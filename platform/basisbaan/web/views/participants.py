@@ -20,6 +20,7 @@ from sqlalchemy import exists, select
 from werkzeug.wrappers import Response
 
 from basisbaan.domain.cao_catalogue import CAO_CODES
+from basisbaan.domain.dates import add_years
 from basisbaan.errors import Conflict, DomainError
 from basisbaan.extensions import db
 from basisbaan.models import Candidate, Neighbourhood, Organisation, Participant
@@ -75,13 +76,6 @@ def _participant(participant_id: uuid.UUID) -> Participant:
 
 def _name(record: Participant) -> str:
     return f"{record.person.given_names} {record.person.family_name}"
-
-
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return date(day.year - 1, 3, 1)
 
 
 def _show_errors(form, error: DomainError, rename: dict[str, str] | None = None, prefix: str | None = None) -> None:
@@ -292,7 +286,7 @@ def _detail(record: Participant, *, step_form: StepForm | None = None, step_key:
                              dropout_reasons=settings["dropout_reasons"])
     contracts = views.contracts(db.session, timeline, record, sensitive=sensitive, secrets=_secrets(), today=today)
     absences = views.absences(db.session, record) if can("absences.read") else []
-    start, end = _year_before(today) + timedelta(days=1), today + timedelta(days=1)
+    start, end = add_years(today, -1) + timedelta(days=1), today + timedelta(days=1)
     rate = views.rate_view(absence_service.rate(db.session, start, end, g.principal.viewer,
                                                 Group(participant_id=record.id)),
                            start=start, end=end, sees_participants=True)
