@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import flask_migrate
 from sqlalchemy import create_engine, event, text
@@ -127,7 +128,10 @@ def timed(app, tenant, work, repeat: int):
     return min(times), statistics.median(times), sorted(set(counts)), result
 
 
-def run(participants: int, repeat: int, database_url: str | None, analyze: bool = True) -> None:
+@contextmanager
+def bench_app(database_url: str | None):
+    """An app on a throw-away database (a new PostgreSQL database, or an SQLite file), migrated, with
+    Groningen as a tenant: yields (app, tenant) inside the app context; drops the database afterwards."""
     cleanup = None
     if database_url:
         admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
@@ -150,55 +154,66 @@ def run(participants: int, repeat: int, database_url: str | None, analyze: bool 
             tenant = tenant_service.create_tenant(db.session, registry, slug="groningen", name="Groningen",
                                                   plugin="groningen", cbs_code="GM0014", actor=Actor.system("bench"))
             db.session.commit()
-            started = time.perf_counter()
-            with tenant_scope(db.session, tenant.id):
-                contracts, absences, some_place = populate(db.session, participants)
-                empty = Neighbourhood(name="Leeg")  # a neighbourhood nobody lives in
-                db.session.add(empty)
-                db.session.flush()
-                empty_id = empty.id
-            db.session.commit()
-            built = time.perf_counter() - started
-            dialect = db.engine.dialect.name
-            analysed = ""
-            if dialect == "postgresql" and analyze:
-                with db.engine.begin() as conn:
-                    conn.execute(text("ANALYZE"))
-                analysed = ", tables analysed"
-            elif dialect == "postgresql":
-                analysed = ", tables NOT analysed"
-            print(f"{dialect}: {participants} participants, {contracts} contracts, {absences} absences "
-                  f"(built in {built:.1f} s{analysed}); period {START} .. {END} (exclusive), "
-                  f"best/median of {repeat} runs")
-            hooks = registry.for_tenant(tenant)
-
-            def rate(group):
-                return lambda session: absence_service.rate(session, START, END, COACH, group)
-
-            def wages(group):
-                return lambda session: wage_service.wage_costs(session, SettingsTimeline(session, hooks), START, END,
-                                                               COACH, group)
-
-            for label, work, describe in (
-                    ("absence rate, programme   ", rate(Group()),
-                     lambda r: f"{r.participants} participants, rate {r.totals.rate:.4f}"),
-                    ("absence rate, neighbourhood", rate(Group(neighbourhood_id=some_place)),
-                     lambda r: f"{r.participants} participants, rate {r.totals.rate:.4f}"),
-                    ("absence rate, empty group ", rate(Group(neighbourhood_id=empty_id)),
-                     lambda r: f"{r.participants} participants"),
-                    ("wage costs, programme     ", wages(Group()),
-                     lambda r: f"{len(r.by_participant)} participants, total {r.total.total:,.2f}"),
-                    ("wage costs, empty group   ", wages(Group(neighbourhood_id=empty_id)),
-                     lambda r: f"{len(r.by_participant)} participants"),
-            ):
-                best, median, counts, result = timed(app, tenant, work, repeat)
-                print(f"  {label}: best {best * 1000:8.1f} ms, median {median * 1000:8.1f} ms, "
-                      f"statements {'/'.join(map(str, counts))}  ({describe(result)})")
+            # Plain values: the ORM row expires at every commit of the benchmark.
+            yield app, SimpleNamespace(id=tenant.id, slug=tenant.slug, plugin=tenant.plugin)
             db.session.remove()
             db.engine.dispose()
     finally:
         if cleanup:
             cleanup()
+
+
+def analyse(analyze: bool) -> str:
+    """ANALYZE after a bulk load on PostgreSQL (as autovacuum would in service); a note for the output."""
+    if db.engine.dialect.name != "postgresql":
+        return ""
+    if not analyze:
+        return ", tables NOT analysed"
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return ", tables analysed"
+
+
+def run(participants: int, repeat: int, database_url: str | None, analyze: bool = True) -> None:
+    with bench_app(database_url) as (app, tenant):
+        registry = app.extensions["basisbaan.plugins"]
+        started = time.perf_counter()
+        with tenant_scope(db.session, tenant.id):
+            contracts, absences, some_place = populate(db.session, participants)
+            empty = Neighbourhood(name="Leeg")  # a neighbourhood nobody lives in
+            db.session.add(empty)
+            db.session.flush()
+            empty_id = empty.id
+        db.session.commit()
+        built = time.perf_counter() - started
+        analysed = analyse(analyze)
+        print(f"{db.engine.dialect.name}: {participants} participants, {contracts} contracts, {absences} absences "
+              f"(built in {built:.1f} s{analysed}); period {START} .. {END} (exclusive), "
+              f"best/median of {repeat} runs")
+        hooks = registry.for_tenant(tenant)
+
+        def rate(group):
+            return lambda session: absence_service.rate(session, START, END, COACH, group)
+
+        def wages(group):
+            return lambda session: wage_service.wage_costs(session, SettingsTimeline(session, hooks), START, END,
+                                                           COACH, group)
+
+        for label, work, describe in (
+                ("absence rate, programme   ", rate(Group()),
+                 lambda r: f"{r.participants} participants, rate {r.totals.rate:.4f}"),
+                ("absence rate, neighbourhood", rate(Group(neighbourhood_id=some_place)),
+                 lambda r: f"{r.participants} participants, rate {r.totals.rate:.4f}"),
+                ("absence rate, empty group ", rate(Group(neighbourhood_id=empty_id)),
+                 lambda r: f"{r.participants} participants"),
+                ("wage costs, programme     ", wages(Group()),
+                 lambda r: f"{len(r.by_participant)} participants, total {r.total.total:,.2f}"),
+                ("wage costs, empty group   ", wages(Group(neighbourhood_id=empty_id)),
+                 lambda r: f"{len(r.by_participant)} participants"),
+        ):
+            best, median, counts, result = timed(app, tenant, work, repeat)
+            print(f"  {label}: best {best * 1000:8.1f} ms, median {median * 1000:8.1f} ms, "
+                  f"statements {'/'.join(map(str, counts))}  ({describe(result)})")
 
 
 def main() -> None:

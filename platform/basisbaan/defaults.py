@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from basisbaan.domain.municipality import DemoReference
 from basisbaan.domain.settings import CoreSettingsSchema
+from basisbaan.domain.wellbeing import SELF_SUFFICIENCY_MATRIX
 from basisbaan.plugins import hookimpl
 from basisbaan.reports.formats import ReportFormat
 
@@ -22,6 +23,11 @@ def eligibility_criteria(settings):
 @hookimpl(trylast=True)
 def admission_places(settings):
     return None
+
+
+@hookimpl(trylast=True)
+def wellbeing_instrument(settings):
+    return SELF_SUFFICIENCY_MATRIX
 
 
 @hookimpl(trylast=True)

@@ -75,6 +75,18 @@ def cao_terms(cao: str, on: date, settings: Mapping[str, Any]):
     """
 
 
+@hookspec(firstresult=True)
+def wellbeing_instrument(settings: Mapping[str, Any]):
+    """Give the instrument the municipality measures wellbeing with.
+
+    Called by the wellbeing service when a measurement is recorded or shown and when the change per domain
+    is computed, with the settings in force on the measurement's date (or the period's end). Returns a
+    `basisbaan.domain.wellbeing.Instrument` (code, names, domains with Dutch and English labels, scale).
+    The core default is the 13-domain Self-Sufficiency Matrix scored 1-5. Changes are only computed between
+    measurements on the same instrument, so a municipality that switches keeps its history readable.
+    """
+
+
 @hookspec
 def report_formats():
     """Offer report formats.

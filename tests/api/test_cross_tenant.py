@@ -29,7 +29,8 @@ TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "famil
 # Query strings for GET routes that need one (the control requests of the victim's own users).
 QUERIES = {"funnel": {"from": "2020-01-01", "to": "2030-01-01"},
            "absence-rate": {"from": "2020-01-01", "to": "2030-01-01"},
-           "coaching-hours": {"from": "2020-01-01", "to": "2030-01-01"}}
+           "coaching-hours": {"from": "2020-01-01", "to": "2030-01-01"},
+           "wellbeing-change": {"from": "2020-01-01", "to": "2030-01-01"}}
 # Path parameters whose table is not named after them.
 TABLE_OF_PARAM = {"debt_id": "debt_support"}
 
@@ -185,6 +186,18 @@ def world(app, client, make_tenant, make_token, owner_engine):
             "completed_on": "2023-03-02", "certificate_number": f"CERT-{slug}-001",
             "certificate_valid_until": "2025-03-02"})
         assert training.status_code == 201, training.json
+        # Matching and wellbeing: the participant's and the candidate's work profile, and two measurements.
+        profile = client.put(f"{participant}/work-profile", headers=coach, json={
+            "preferred_categories": ["hosting"], "limitations": ["lifting"]})
+        assert profile.status_code == 200, profile.json
+        profile = client.put(f"/api/v1/t/{slug}/candidates/{candidate.json['id']}/work-profile", headers=coach,
+                             json={"available_days": ["mon"]})
+        assert profile.status_code == 200, profile.json
+        domains = client.get(f"{participant}/wellbeing", headers=coach).json["instrument"]["domains"]
+        for day, score in (("2023-01-15", 2), ("2023-07-15", 4)):
+            measured = client.post(f"{participant}/wellbeing", headers=coach, json={
+                "measured_on": day, "scores": {d["code"]: score for d in domains}})
+            assert measured.status_code == 201, measured.json
     return tenants, tokens
 
 

@@ -220,3 +220,37 @@ def test_support_paths_are_documented(spec):
                                                                             "post")["required"])
     assert "version" in body_schema(f"{support}/debt/{{debt_id}}", "patch")["required"]
     assert "version" in body_schema(f"{support}/trainings/{{training_id}}", "patch")["required"]
+
+
+def test_matching_and_wellbeing_paths_are_documented(spec):
+    """Work profiles, matches (participant, candidate, task), wellbeing and the change per domain."""
+    prefix = "/api/v1/t/{tenant}"
+    participant = f"{prefix}/participants/{{participant_id}}"
+    candidate = f"{prefix}/candidates/{{candidate_id}}"
+    expected = {
+        f"{participant}/work-profile": {"get", "put"},
+        f"{participant}/matches": {"get"},
+        f"{candidate}/work-profile": {"get", "put"},
+        f"{candidate}/matches": {"get"},
+        f"{prefix}/tasks/{{task_id}}/matches": {"get"},
+        f"{participant}/wellbeing": {"get", "post"},
+        f"{prefix}/wellbeing-change": {"get"},
+    }
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods == set(spec["paths"][path]) - {"parameters"}, (path, set(spec["paths"][path]))
+        for method in methods:
+            operation = spec["paths"][path][method]
+            assert operation.get("summary") or operation.get("description"), (method, path)
+            if method in {"post", "put"}:
+                assert "422" in operation["responses"], (method, path)
+    for path in (f"{participant}/matches", f"{candidate}/matches", f"{prefix}/tasks/{{task_id}}/matches"):
+        names = {p["name"] for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+        assert {"on", "limit", "include_blocked"} <= names, path
+    names = {p["name"] for p in spec["paths"][f"{prefix}/wellbeing-change"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"from", "to", "neighbourhood_id", "coach_id", "coaching_organisation_id"} <= names
+    schemas = spec["components"]["schemas"]
+    factor = schemas["Factor"]["properties"]
+    assert {"factor", "points", "outcome", "blocks", "details"} <= set(factor)
+    assert "same_area" in factor["outcome"]["description"]
+    assert {"instrument", "participants", "domains", "suppressed"} <= set(schemas["WellbeingChange"]["properties"])

@@ -184,7 +184,8 @@ BODIES = {
 QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/absence-rate", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/coaching-hours", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
-           ("/cao-terms", "GET"): {"cao": "cao_sw", "on": "2024-01-01"}}
+           ("/cao-terms", "GET"): {"cao": "cao_sw", "on": "2024-01-01"},
+           ("/wellbeing-change", "GET"): {"from": "2023-01-01", "to": "2024-01-01"}}
 MULTIPART = {("/candidates/import", "POST"): lambda n: {
     "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
 
@@ -261,7 +262,23 @@ ID_BODIES = {
         "kind": "social_hygiene", "name": f"Sociale hygiëne {n}", "started_on": "2023-05-01"},
     ("/participants/<uuid:participant_id>/support/trainings/<uuid:training_id>", "PATCH"): lambda n, ids: {
         "version": _support_version(ids, "trainings", "training_id"), "name": f"BHV Matrix {n}"},
+    # Work profiles (the version read, once one exists) and wellbeing on Groningen's five domains.
+    ("/participants/<uuid:participant_id>/work-profile", "PUT"): lambda n, ids: {
+        "version": _read(ids, "/work-profile")["version"], "preferred_categories": ["litter"],
+        "limitations": ["lifting"] if n % 2 else []},
+    ("/candidates/<uuid:candidate_id>/work-profile", "PUT"): lambda n, ids: {
+        "version": _candidate_profile_version(ids), "available_days": ["mon", "tue"]},
+    ("/participants/<uuid:participant_id>/wellbeing", "POST"): lambda n, ids: {
+        "measured_on": "2023-06-01", "scores": dict.fromkeys(GRONINGEN_DOMAINS, 1 + n % 5)},
 }
+GRONINGEN_DOMAINS = ("income", "savings", "debts", "social_contacts", "housing")
+
+
+def _candidate_profile_version(ids) -> int | None:
+    response = ids["_client"].get(f"/api/v1/t/groningen/candidates/{ids['candidate_id']}/work-profile",
+                                  headers=ids["_coach"])
+    assert response.status_code == 200, response.json
+    return response.json["version"]
 
 
 def _body(rule=None, method=None, ids=None):
@@ -360,6 +377,11 @@ def test_expected_matrix_for_the_current_views(app):
         (f"{participant}/support/debt/<uuid:debt_id>", "PATCH"): "support.debt",
         (f"{participant}/support/trainings", "POST"): "trainings.write",
         (f"{participant}/support/trainings/<uuid:training_id>", "PATCH"): "trainings.write",
+        (f"{participant}/work-profile", "GET"): "work_profiles.read",
+        (f"{participant}/work-profile", "PUT"): "work_profiles.write",
+        (f"{participant}/matches", "GET"): "matching.view",
+        (f"{participant}/wellbeing", "GET"): "wellbeing.read",
+        (f"{participant}/wellbeing", "POST"): "wellbeing.write",
         ("/absence-rate", "GET"): "absence_rate.view",
         ("/worklist", "GET"): "worklist.view",
         ("/cao-terms", "GET"): "tenant.read",
@@ -383,6 +405,7 @@ def test_expected_matrix_for_the_current_views(app):
         (task, "PATCH"): "tasks.write",
         (f"{task}/displacement-checks", "GET"): "tasks.read",
         (f"{task}/displacement-checks", "POST"): "displacement.check",
+        (f"{task}/matches", "GET"): "matching.view",
     }
     assert PERMISSIONS["tasks.read"] == set(ROLES)
     assert PERMISSIONS["tasks.write"] == PERMISSIONS["displacement.check"] == {"coach", "admin"}
@@ -398,3 +421,19 @@ def test_expected_matrix_for_the_current_views(app):
         assert PERMISSIONS[permission] == {"coach", "jobcoach"}
     assert PERMISSIONS["coaching_hours.view"] == set(ROLES)
     assert PERMISSIONS["support.debt"] == {"coach"}
+    # Matching uses limitations (health-derived) and wellbeing scores include mental health: municipal coaches
+    # only; job coaches read a work profile without the limitations. The programme's wellbeing change is an
+    # aggregate for the roles that report (not job coaches: it stems from health data).
+    candidate = "/candidates/<uuid:candidate_id>"
+    assert {key: table[key] for key in table if key[0].startswith((f"{candidate}/work", f"{candidate}/matches",
+                                                                   "/wellbeing"))} == {
+        (f"{candidate}/work-profile", "GET"): "work_profiles.write",
+        (f"{candidate}/work-profile", "PUT"): "work_profiles.write",
+        (f"{candidate}/matches", "GET"): "matching.view",
+        ("/wellbeing-change", "GET"): "wellbeing_change.view",
+    }
+    for permission in ("work_profiles.write", "work_profiles.limitations", "matching.view", "wellbeing.read",
+                       "wellbeing.write"):
+        assert PERMISSIONS[permission] == {"coach"}
+    assert PERMISSIONS["work_profiles.read"] == {"coach", "jobcoach"}
+    assert PERMISSIONS["wellbeing_change.view"] == {"coach", "admin", "viewer", "finance"}

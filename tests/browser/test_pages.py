@@ -124,7 +124,15 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
                    f"/candidates/{demo_tenants['waiting_id']}",
                    person, f"{person}/contracts/new", f"{person}/contracts/{e['contract_id']}/change",
                    f"{person}/contracts/{e['contract_id']}/report", f"{person}/absences/new",
-                   f"{person}/absences/{e['absence_id']}/edit", f"{person}/exit", "/worklist", "/worklist?scope=all"]
+                   f"{person}/absences/{e['absence_id']}/edit", f"{person}/exit", "/worklist", "/worklist?scope=all",
+                   "/tasks", "/tasks/new", f"/tasks/{e['task_id']}", f"/tasks/{e['task_id']}/edit",
+                   f"/tasks/{e['task_id']}/check", f"/tasks/{e['task_id']}/matches",
+                   f"/tasks/{e['task_id']}/matches?include_blocked=1", f"{person}/work", f"{person}/assignments/new",
+                   f"{person}/assignments/{e['assignment_id']}/end", f"{person}/matches",
+                   f"{person}/matches?include_blocked=1", f"{person}/work-profile", "/coaching", "/coaching/new",
+                   f"{person}/wellbeing", f"{person}/wellbeing/new", f"{person}/support",
+                   f"{person}/support/debt/new", f"{person}/support/debt/{e['debt_id']}/edit",
+                   f"{person}/support/trainings/new", f"{person}/support/trainings/{e['training_id']}/edit"]
     for lang in ("nl", "en"):
         page.goto(f"{base}/language/{lang}?next=/")
         for path in coach_pages:
@@ -170,7 +178,12 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
                "web_participants.start", "web_participants.participant", "web_participants.new_contract",
                "web_participants.change_terms", "web_participants.performance_report", "web_participants.new_absence",
                "web_participants.edit_absence", "web_participants.exit_participant", "web_participants.worklist",
-               "web_cao_transition.cao_transition"}
+               "web_cao_transition.cao_transition", "web_tasks.tasks", "web_tasks.new_task", "web_tasks.task",
+               "web_tasks.edit_task", "web_tasks.displacement_check", "web_tasks.task_matches", "web_work.work",
+               "web_work.new_assignment", "web_work.end_assignment", "web_work.matches", "web_work.work_profile",
+               "web_support.coaching", "web_support.new_coaching", "web_support.wellbeing",
+               "web_support.new_measurement", "web_support.support", "web_support.new_debt", "web_support.edit_debt",
+               "web_support.new_training", "web_support.edit_training"}
     get_pages = {rule.endpoint for rule in served.url_map.iter_rules()
                  if "GET" in rule.methods and not rule.rule.startswith("/api/v1/t/")} - NOT_PAGES
     assert get_pages <= visited, f"pages without a browser check: {sorted(get_pages - visited)}"

@@ -166,3 +166,28 @@ def test_groningen_coaching_hours_and_credit_bank_support_as_published(client, d
         helped += any(d["kind"] == "credit_bank" and d["referred_on"] <= "2023-03-01"
                       and (d["ended_on"] is None or d["ended_on"] >= "2023-03-01") for d in records["debt_support"])
     assert helped == 13
+
+
+def test_groningen_wellbeing_improves_on_every_domain_most_on_income_and_savings(client, demo):
+    """The letter of 8 March 2023: improvement on every life domain of the monitor, most on income and the
+    ability to save; computed from the demo's (encrypted) measurements through the API."""
+    tokens, _ = demo
+    response = client.get("/api/v1/t/groningen/wellbeing-change", headers=tokens["groningen"],
+                          query_string={"from": "2020-03-01", "to": "2023-03-01"})
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body["instrument"]["code"] == "groningen_brug" and body["participants"] >= 40
+    change = {d["code"]: Decimal(d["change"]) for d in body["domains"]}
+    assert set(change) == {"income", "savings", "debts", "social_contacts", "housing"}
+    assert all(value > 0 for value in change.values()), change
+    top_two = sorted(change, key=change.get, reverse=True)[:2]
+    assert set(top_two) == {"income", "savings"}, change
+    # Every participant has a work profile and is measured at the start and every six months.
+    first = client.get("/api/v1/t/groningen/participants", headers=tokens["groningen"],
+                       query_string={"status": "active", "on": "2023-03-01", "page_size": 1}).json[0]
+    wellbeing = client.get(f"/api/v1/t/groningen/participants/{first['id']}/wellbeing",
+                           headers=tokens["groningen"]).json
+    days = [m["measured_on"] for m in wellbeing["measurements"]]
+    assert len(days) >= 2 and days == sorted(days)
+    profile = client.get(f"/api/v1/t/groningen/participants/{first['id']}/work-profile", headers=tokens["groningen"])
+    assert profile.status_code == 200 and profile.json["version"] == 1 and profile.json["preferred_categories"]

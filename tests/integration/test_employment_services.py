@@ -359,9 +359,11 @@ def worklist_data(app, make_tenant):
 
 
 def worklist(app, registry, tenant, today=TODAY, viewer=COACH, **filters):
+    """The employment items of the work list (wellbeing measurements due are tested with the wellbeing
+    monitor, tests/integration/test_matching_wellbeing_services.py)."""
     with scope(app, tenant) as session:
         found = worklist_service.items(session, timeline(session, registry, tenant), viewer, today, **filters)
-        return [(i.kind, i.due_on, i.participant_name, i.step) for i in found]
+        return [(i.kind, i.due_on, i.participant_name, i.step) for i in found if i.kind != "wellbeing_due"]
 
 
 GRONINGEN_ITEMS = [
@@ -499,9 +501,11 @@ def test_the_work_list_through_the_api(app, client, make_tenant, make_token):
     url = api(t.slug, "/worklist")
     coach = client.get(url, headers=auth(make_token(t, "coach")))
     assert coach.status_code == 200, coach.json
+    # The municipal coach also sees the wellbeing measurements due (health data: never the job coach).
     assert sorted((i["kind"], i["participant_name"]) for i in coach.json) == [
         ("contract_ending", "Hun Deelnemer"), ("contract_ending", "Mijn Deelnemer"),
-        ("performance_report_due", "Hun Deelnemer"), ("performance_report_due", "Mijn Deelnemer")]
+        ("performance_report_due", "Hun Deelnemer"), ("performance_report_due", "Mijn Deelnemer"),
+        ("wellbeing_due", "Hun Deelnemer"), ("wellbeing_due", "Mijn Deelnemer")]
     ending = next(i for i in coach.json if i["kind"] == "contract_ending")
     assert ending["due_on"] == (today + timedelta(days=21)).isoformat() and ending["overdue"] is False
     report = next(i for i in coach.json if i["kind"] == "performance_report_due")

@@ -47,8 +47,8 @@ LIST_STATEMENTS = 7 + EXTRA
 # GET /worklist: tenant, token, settings versions, tasks in use (for the yearly displacement checks; their
 # checks only when there are tasks), participants (joined as above), the coaches' roles, contracts,
 # performance reports, absences, Gatekeeper steps, running assignments (the contract versions in force
-# only when someone has a task package).
-WORKLIST_STATEMENTS = 11 + EXTRA
+# only when someone has a task package), the latest wellbeing measurements (for municipal coaches).
+WORKLIST_STATEMENTS = 12 + EXTRA
 # The same with tasks in use and task packages: two more, the tasks' latest displacement checks (one IN) and
 # the versions of the contracts in force for the participants with a package (one IN): 13 (15 on PostgreSQL).
 WORK_WORKLIST_STATEMENTS = WORKLIST_STATEMENTS + 2
@@ -264,7 +264,8 @@ def test_the_work_list_takes_a_fixed_number_of_statements(app, client, make_tena
     assert {"contract_ending", "performance_report_due", "gatekeeper"} <= kinds, kinds
     assert len(many_response.json) > 3 * len(few_response.json) > 0
     assert len(few) == len(many) == WORKLIST_STATEMENTS, (few, many)
-    for table in ("participants", "contracts", "absences", "performance_reports", "gatekeeper_steps"):
+    for table in ("participants", "contracts", "absences", "performance_reports", "gatekeeper_steps",
+                  "wellbeing_measurements"):
         assert len(selects_from(many, table)) == 1, table
 
 

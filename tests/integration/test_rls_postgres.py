@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
-                              GatekeeperStep, IntakeConversation, Training,
+                              GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, TenantOwned, User, UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
@@ -109,6 +109,13 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
     conn.execute(Training.__table__.insert(), {
         "tenant_id": tenant_id, "participant_id": participant, "kind": "first_aid", "name": f"BHV {tag}",
         "started_on": date(2023, 3, 1), "version": 1})
+    conn.execute(WorkProfile.__table__.insert(), {
+        "tenant_id": tenant_id, "person_id": person, "preferred_categories": ["litter"], "available_days": ["mon"],
+        "version": 1, "created_at": datetime.now(timezone.utc)})
+    conn.execute(WellbeingMeasurement.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "measured_on": date(2023, 2, 15),
+        "instrument": "zrm2017", "scores_encrypted": f"not-really-encrypted {tag}",
+        "created_at": datetime.now(timezone.utc)})
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
-                              GatekeeperStep, IntakeConversation, Training,
+                              GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, Tenant, TenantOwned, TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
@@ -115,6 +115,9 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
                             hours=Decimal("1.5"), coach_id=user.id, organisation_id=org.id, coach_label="Coach"),
             DebtSupport(participant_id=participant.id, kind="credit_bank", referred_on=date(2023, 2, 10)),
             Training(participant_id=participant.id, kind="first_aid", name="BHV", started_on=date(2023, 3, 1)),
+            WorkProfile(person_id=people[-1].id, preferred_categories=["litter"], available_days=["mon"]),
+            WellbeingMeasurement(participant_id=participant.id, measured_on=date(2023, 2, 15), instrument="zrm2017",
+                                 scores_encrypted="not-really-encrypted"),
         ])
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id

@@ -23,6 +23,7 @@ import basisbaan_groningen.plugin
 import basisbaan_tilburg.plugin
 from basisbaan import hookimpl, hookspecs
 from basisbaan.domain.cao import CaoTerms
+from basisbaan.domain.wellbeing import SELF_SUFFICIENCY_MATRIX, Instrument
 from basisbaan.domain.eligibility import Criterion, Verdict, evaluate
 from basisbaan.domain.municipality import DemoReference, MunicipalityInfo
 from basisbaan.domain.settings import CoreSettingsSchema
@@ -63,7 +64,8 @@ def loaded_settings(hooks, values=None) -> dict:
 
 def test_the_contract_declares_the_expected_hooks():
     assert hookspec_names() == sorted(["municipality_info", "settings_schema", "eligibility_criteria",
-                                       "admission_places", "cao_terms", "report_formats", "demo_reference_data"])
+                                       "admission_places", "cao_terms", "wellbeing_instrument", "report_formats",
+                                       "demo_reference_data"])
 
 
 @pytest.mark.parametrize("name", hookspec_names())
@@ -247,6 +249,29 @@ def test_amersfoort_accepts_no_work_after_a_participation_job(plugin_registry):
 
 EXPECTED_CAO = {"groningen": "cao_sw", "tilburg": "cao_sw", "amersfoort": "cao_aan_de_slag",
                 "testville": "cao_aan_de_slag"}
+
+
+@pytest.mark.parametrize("name", sorted(PLUGINS))
+def test_hook_wellbeing_instrument(plugin_registry, name):
+    hooks = plugin_registry.hooks(name)
+    instrument = hooks.wellbeing_instrument(settings=loaded_settings(hooks))
+    assert isinstance(instrument, Instrument)
+    assert instrument.low < instrument.high and len(set(instrument.codes)) == len(instrument.codes) >= 1
+    for domain in instrument.domains:
+        assert domain.label_nl and domain.label_en
+    # A complete, in-scale set of scores passes; a missing domain and a score above the scale do not.
+    assert instrument.errors(dict.fromkeys(instrument.codes, instrument.high)) == {}
+    first, *_ = instrument.codes
+    assert instrument.errors({first: instrument.high + 1}) == {
+        first: "out_of_scale", **{code: "missing" for code in instrument.codes[1:]}}
+
+
+def test_groningen_measures_its_own_five_domains_the_others_the_self_sufficiency_matrix(plugin_registry):
+    codes = {name: plugin_registry.hooks(name).wellbeing_instrument(
+        settings=loaded_settings(plugin_registry.hooks(name))).codes for name in ("groningen", "tilburg", "amersfoort")}
+    assert codes["groningen"] == ("income", "savings", "debts", "social_contacts", "housing")
+    assert codes["tilburg"] == codes["amersfoort"] == SELF_SUFFICIENCY_MATRIX.codes
+    assert len(SELF_SUFFICIENCY_MATRIX.codes) == 13
 
 
 @pytest.mark.parametrize("name", sorted(PLUGINS))

@@ -31,6 +31,10 @@ PROBE_FORM = {"name": "Leaked", "kind": "neighbourhood", "is_active": "", "organ
 TENANT_NAMES = {"groningen": "Groningen", "tilburg": "Tilburg"}
 
 
+# API routes that need a period in the query string.
+PERIOD_ROUTES = ("funnel", "absence-rate", "coaching-hours", "wellbeing-change")
+
+
 @pytest.fixture
 def world(world, app, make_token):
     """The shared world with a participant (a contract, a sickness) in each municipality: the participant
@@ -158,7 +162,7 @@ def test_a_session_for_another_municipality_gets_404_on_every_api_route(app, own
         if method == "GET":
             url = api_url(rule, victim, owner_engine, victim_tenant.id)
             own, _ = session_of(victim, api_role(app, rule, method))
-            query = {"from": "2020-01-01", "to": "2030-01-01"} if any(part in url for part in ("funnel", "absence-rate", "coaching-hours")) else None
+            query = {"from": "2020-01-01", "to": "2030-01-01"} if any(part in url for part in PERIOD_ROUTES) else None
             assert own.get(url, query_string=query).status_code == 200, url
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = secrets_of(owner_engine, world, victim, attacker)

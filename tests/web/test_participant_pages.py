@@ -66,7 +66,8 @@ def add_employment(client, slug: str, coach_token: str, admin_token: str, *, coa
 
 
 def add_work_and_support(client, slug: str, coach: dict, participant_id: str, started_on: date) -> dict:
-    """A checked task in the participant's package, a coaching session, debt support and a training."""
+    """A checked task in the participant's package, a coaching session, debt support, a training, a work
+    profile and two wellbeing measurements."""
     task = client.post(api(slug, "/tasks"), headers=coach, json={
         "title": f"Zwerfafval {slug}", "category": "litter", "hours_per_week": "8", "source": "area_team",
         "places": 5})
@@ -88,6 +89,16 @@ def add_work_and_support(client, slug: str, coach: dict, participant_id: str, st
     training = client.post(api(slug, f"/participants/{participant_id}/support/trainings"), headers=coach, json={
         "kind": "first_aid", "name": "BHV", "started_on": iso(started_on + timedelta(days=30))})
     assert training.status_code == 201, training.json
+    profile = client.put(api(slug, f"/participants/{participant_id}/work-profile"), headers=coach, json={
+        "preferred_categories": ["litter", "hosting"], "available_days": ["mon", "tue", "wed", "thu"],
+        "max_physical_demand": "medium", "limitations": ["lifting"]})
+    assert profile.status_code == 200, profile.json
+    instrument = client.get(api(slug, f"/participants/{participant_id}/wellbeing"), headers=coach).json["instrument"]
+    for offset, score in ((14, 2), (200, 3)):
+        measured = client.post(api(slug, f"/participants/{participant_id}/wellbeing"), headers=coach, json={
+            "measured_on": iso(started_on + timedelta(days=offset)),
+            "scores": {d["code"]: score for d in instrument["domains"]}})
+        assert measured.status_code == 201, measured.json
     return {"task_id": task.json["id"], "assignment_id": assigned.json["id"], "debt_id": debt.json["id"],
             "training_id": training.json["id"]}
 
@@ -432,7 +443,9 @@ def test_the_participant_page_shows_employment_sickness_and_tasks_and_is_audited
             participant_url(e, f"/contracts/{e['contract_id']}/change"),
             participant_url(e, f"/contracts/{e['contract_id']}/report"),
             participant_url(e, f"/absences/{e['absence_id']}/edit")} <= links
-    viewed = owner_rows(owner_engine, "SELECT * FROM audit_events WHERE action = 'participant.viewed'")
+    # The page view is audited (the setup's API read of the wellbeing scores is too, as the token).
+    viewed = owner_rows(owner_engine, "SELECT * FROM audit_events WHERE action = 'participant.viewed' "
+                                      "AND actor_type = 'user'")
     assert len(viewed) == 1 and viewed[0]["entity_id"] == str(e["participant_id"])
 
 

@@ -14,7 +14,7 @@ from basisbaan.services import sso as sso_service
 from basisbaan.services.audit import Actor
 from basisbaan.services.tenants import get_by_slug
 from basisbaan.tenancy import tenant_scope
-from tests.conftest import make_app
+from tests.conftest import auth, make_app
 from tests.web.conftest import (assert_site_page, csrf_token, declared_permission, dutch, html_of, is_public,
                                 page_routes, parse_html, sign_in, start_session, url_for_rule)
 from basisbaan.auth.permissions import allowed
@@ -65,6 +65,9 @@ def html_responses(app, client, owner_engine, world):
     """(response, signed_in) for a wide range of pages: every GET page for a signed-in admin, error pages of
     each kind, form errors, the public pages."""
     groningen = world.tenants["groningen"]
+    made = client.post("/api/v1/t/groningen/tasks", headers=auth(world.tokens["groningen"]), json={
+        "title": "Zwerfafval", "category": "litter", "hours_per_week": "8", "source": "area_team"})
+    assert made.status_code == 201, made.json
     anonymous = app.test_client()
     found = [(anonymous.get(path), False) for path in
              ("/", f"{T}/login", f"{T}/signed-out", "/nothing-here", "/t/nergenshuizen/", "/api/v1/docs",

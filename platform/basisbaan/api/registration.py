@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from basisbaan.api import candidates, health, participants, reference, support, tasks, tenant
+from basisbaan.api import (candidates, health, matching, participants, reference, support, tasks, tenant,
+                           wellbeing)
 from basisbaan.api.errors import BasisbaanApi, handle_domain_error
 from basisbaan.errors import DomainError
 
@@ -26,7 +27,8 @@ def init_api(app: Flask) -> None:
     for bp in (health.bp, tenant.bp, reference.neighbourhoods, reference.organisations, candidates.bp,
                candidates.funnel_bp, participants.bp, participants.absence_rate_bp, participants.worklist_bp,
                participants.cao_bp, tasks.bp, tasks.assignments_bp, support.coaching_bp, support.hours_bp,
-               support.support_bp):
+               support.support_bp, matching.participant_bp, matching.candidate_bp, matching.task_bp, wellbeing.bp,
+               wellbeing.change_bp):
         api.register_blueprint(bp)
         # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
         app.extensions["csrf"].exempt(bp)

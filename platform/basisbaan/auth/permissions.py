@@ -51,6 +51,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "support.read": frozenset({"coach", "jobcoach"}),
     "support.debt": frozenset({"coach"}),
     "trainings.write": frozenset({"coach", "jobcoach"}),
+    # Work profiles for matching: preferences for both kinds of coach; limitations (health-derived) and the
+    # matching that uses them for municipal coaches only. The coach decides; matching never assigns.
+    "work_profiles.read": frozenset({"coach", "jobcoach"}),
+    "work_profiles.write": frozenset({"coach"}),
+    "work_profiles.limitations": frozenset({"coach"}),
+    "matching.view": frozenset({"coach"}),
+    # Wellbeing scores include mental health and substance use: municipal coaches only. The programme's
+    # change per domain is an aggregate (groups only for roles that see participants; small groups hidden).
+    "wellbeing.read": frozenset({"coach"}),
+    "wellbeing.write": frozenset({"coach"}),
+    "wellbeing_change.view": frozenset({"coach", "admin", "viewer", "finance"}),
     # Moving contracts to another collective agreement (preview shows names and wages).
     "cao_transition.manage": frozenset({"admin"}),
 }

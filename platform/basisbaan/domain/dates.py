@@ -19,3 +19,15 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return date(day.year + years, 3, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks becomes its last day (31 Jan + 1 -> 28/29 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")

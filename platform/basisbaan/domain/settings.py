@@ -40,6 +40,12 @@ class CoreSettingsSchema(Schema):
     dropout_reasons = fields.List(
         fields.String(validate=validate.OneOf(EXIT_REASONS)), load_default=lambda: ["resigned", "dismissed"],
         metadata={"description": "Exit reasons that count as drop-out"})
+    wellbeing_first_weeks = fields.Integer(
+        load_default=4, validate=validate.Range(1, 26),
+        metadata={"description": "Work list: the first wellbeing measurement is due this many weeks after the start"})
+    wellbeing_interval_months = fields.Integer(
+        load_default=6, validate=validate.Range(1, 24),
+        metadata={"description": "Work list: months between wellbeing measurements"})
     target_participants = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
                                          metadata={"description": "Target number of basisbanen"})
     target_year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2000, 2100),

@@ -9,13 +9,13 @@ from basisbaan.models.employment import (Absence, Contract, ContractVersion, Gat
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
 from basisbaan.models.sso import SsoProvider
-from basisbaan.models.support import CoachingSession, DebtSupport, Training
+from basisbaan.models.support import CoachingSession, DebtSupport, Training, WellbeingMeasurement
 from basisbaan.models.tenant import Tenant, TenantSettingsVersion
-from basisbaan.models.work import Assignment, DisplacementCheck, Task
+from basisbaan.models.work import Assignment, DisplacementCheck, Task, WorkProfile
 
 __all__ = [
     "ROLES", "Absence", "ApiToken", "Assignment", "CoachingSession", "DebtSupport", "DisplacementCheck", "Task",
-    "Training", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
+    "Training", "WellbeingMeasurement", "WorkProfile", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
     "PerformanceReport", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
     "IntakeConversation", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",

@@ -93,4 +93,23 @@ class Training(PublicId, TenantOwned, Timestamped, Base):
     version: Mapped[int] = mapped_column(nullable=False, default=1)
 
 
-__all__ = ["CoachingSession", "DebtSupport", "Training"]
+class WellbeingMeasurement(PublicId, TenantOwned, Base):
+    """Scores per life domain on the municipality's instrument (basisbaan.domain.wellbeing), measured on a
+    date. Domains include mental health and substance use: the scores are encrypted, municipal coaches only."""
+
+    __tablename__ = "wellbeing_measurements"
+    __table_args__ = (
+        Index(None, "tenant_id", "participant_id", "measured_on"),
+        ForeignKeyConstraint(["tenant_id", "participant_id"], ["participants.tenant_id", "participants.id"],
+                             ondelete="CASCADE"),
+    )
+
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    measured_on: Mapped[date] = mapped_column(Date)
+    instrument: Mapped[str] = mapped_column(String(40))
+    scores_encrypted: Mapped[str] = mapped_column(Text)  # JSON object domain -> score
+    measured_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+__all__ = ["CoachingSession", "DebtSupport", "Training", "WellbeingMeasurement"]

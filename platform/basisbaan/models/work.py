@@ -113,4 +113,26 @@ class Assignment(PublicId, TenantOwned, Timestamped, Base):
     task = relationship("Task", lazy="joined", innerjoin=True, **_tenant_join("Assignment", "Task", "task_id"))
 
 
-__all__ = ["Assignment", "DisplacementCheck", "Task"]
+class WorkProfile(PublicId, TenantOwned, Timestamped, Base):
+    """What a person wants and can do, for matching them with tasks: kept per person, so it follows a
+    candidate into the programme. Limitations come from health: encrypted, municipal coaches only."""
+
+    __tablename__ = "work_profiles"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "person_id"),
+        ForeignKeyConstraint(["tenant_id", "person_id"], ["persons.tenant_id", "persons.id"], ondelete="CASCADE"),
+        CheckConstraint(f"max_physical_demand IS NULL OR {_in('max_physical_demand', PHYSICAL_DEMANDS)}",
+                        name="max_physical_demand"),
+    )
+
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    preferred_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    available_days: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: any day
+    max_physical_demand: Mapped[str | None] = mapped_column(String(20))
+    # JSON list of DEMANDS codes the person cannot meet, encrypted (health-derived).
+    limitations_encrypted: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+__all__ = ["Assignment", "DisplacementCheck", "Task", "WorkProfile"]

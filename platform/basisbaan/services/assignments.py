@@ -69,7 +69,7 @@ def _check_hours(session: Session, participant: Participant, own: list[Assignmen
                    Decimal(0))
         if busy + hours > contract.hours_per_week:
             return {"hours_per_week": [N_("More hours than the contract (%(hours)s) on %(day)s.",
-                                          hours=f"{contract.hours_per_week:g}", day=day.isoformat())]}
+                                          hours=f"{contract.hours_per_week.normalize():f}", day=day.isoformat())]}
     return {}
 
 

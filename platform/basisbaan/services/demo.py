@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from basisbaan.crypto import Secrets
 from basisbaan.domain.municipality import DemoReference
 from basisbaan.models import ROLES, Candidate, Neighbourhood, Organisation, Tenant, User
-from basisbaan.services import demo_candidates, demo_employment, demo_support, demo_work
+from basisbaan.services.timeline import SettingsTimeline
+from basisbaan.services import demo_candidates, demo_employment, demo_support, demo_wellbeing, demo_work
 from basisbaan.plugins import PluginRegistry
 from basisbaan.services import tenants as tenant_service
 from basisbaan.services import users as user_service
@@ -90,6 +91,7 @@ def _people(session: Session, secrets: Secrets, hooks, tenant: Tenant, reference
     demo_work.generate(session, reference.tasks)
     if spec:
         demo_support.generate(session, spec, tenant.slug)
+        demo_wellbeing.generate(session, secrets, SettingsTimeline(session, hooks), tenant.slug)
     return made, participants
 
 

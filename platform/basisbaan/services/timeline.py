@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from basisbaan.domain.cao import CaoTerms
+from basisbaan.domain.wellbeing import Instrument
 from basisbaan.domain.employment import SickPeriod, TermsPeriod, VersionTerms, contract_periods, exclusive_end
 from basisbaan.models import Absence, Contract, ContractVersion, Participant, Person, TenantSettingsVersion
 from basisbaan.plugins import TenantHooks
@@ -66,6 +67,10 @@ class SettingsTimeline:
         if key not in self._loaded:
             self._loaded[key] = settings_service.load(self._hooks, version.values if version else {})
         return self._loaded[key]
+
+    def instrument(self, day: date) -> Instrument:
+        """The wellbeing instrument in force on `day` (the municipality's, or the core's default)."""
+        return self._hooks.wellbeing_instrument(settings=self.on(day))
 
     def terms(self, cao: str, day: date) -> CaoTerms | None:
         key = (cao, day)

@@ -5,7 +5,8 @@
 - permanent_moment: the participant reaches the years after which a permanent contract is considered;
 - gatekeeper: a step of the Gatekeeper Act is due within the notice weeks (or overdue) in an ongoing sickness;
 - package_mismatch: the hours of a participant's running task package differ from the contract's hours;
-- displacement_recheck: a task's yearly displacement check is due (for those who see every participant).
+- displacement_recheck: a task's yearly displacement check is due (for those who see every participant);
+- wellbeing_due: a participant's (first or next) wellbeing measurement is due (municipal coaches only).
 
 A fixed number of statements whatever the number of participants; the settings give the windows.
 """
@@ -21,16 +22,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from basisbaan.domain.dates import add_years
+from basisbaan.auth.permissions import allowed
 from basisbaan.models import Absence, Assignment, Contract, Participant, PerformanceReport, Task
 from basisbaan.services import absences as absence_service
 from basisbaan.services import contracts as contract_service
 from basisbaan.services import tasks as task_service
+from basisbaan.services import wellbeing as wellbeing_service
 from basisbaan.services.participants import active_clause
 from basisbaan.services.timeline import SettingsTimeline
 from basisbaan.services.visibility import Viewer, scoped
 
 KINDS = ("contract_ending", "performance_report_due", "permanent_moment", "gatekeeper", "package_mismatch",
-         "displacement_recheck")
+         "displacement_recheck", "wellbeing_due")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
     done = absence_service.steps_done(session, [a.id for spells in sick.values() for a in spells])
     packages = _package_hours(session, ids, today)
     in_force = _hours_in_force(session, contracts, packages, today)
+    measurements = wellbeing_service.due_dates(session, timeline, list(participants.values()), today) \
+        if allowed(viewer.roles, "wellbeing.read") else {}
 
     def name(p: Participant) -> str:
         return f"{p.person.given_names} {p.person.family_name}"
@@ -106,6 +111,8 @@ def items(session: Session, timeline: SettingsTimeline, viewer: Viewer, today: d
                                           absence_id=episode.first_absence_id, step=status.step))
         if pid in packages and pid in in_force and packages[pid] != in_force[pid][1]:
             found.append(Item("package_mismatch", today, pid, name(participant), contract_id=in_force[pid][0]))
+        if pid in measurements and measurements[pid] <= today + notice:
+            found.append(Item("wellbeing_due", measurements[pid], pid, name(participant)))
     return sorted(found, key=_order)
 
 

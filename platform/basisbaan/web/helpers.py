@@ -25,6 +25,8 @@ NAV_ITEMS = [
     ("web_candidates.funnel", _l("Intake funnel"), "funnel.view"),
     ("web_participants.participants", _l("Participants"), "participants.read"),
     ("web_participants.worklist", _l("Work list"), "worklist.view"),
+    ("web_tasks.tasks", _l("Tasks"), "tasks.read"),
+    ("web_support.coaching", _l("Coaching"), "coaching.read"),
     ("web_reference.neighbourhoods", _l("Neighbourhoods"), "reference.read"),
     ("web_reference.organisations", _l("Organisations"), "reference.read"),
     ("web_admin.users", _l("Users and roles"), "users.manage"),

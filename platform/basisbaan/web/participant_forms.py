@@ -42,6 +42,7 @@ WORKLIST_KIND_LABELS = {
     "gatekeeper": _l("Gatekeeper Act step due"),
     "package_mismatch": _l("Task package does not match the contract hours"),
     "displacement_recheck": _l("Yearly displacement check due"),
+    "wellbeing_due": _l("Wellbeing measurement due"),
 }
 PARTICIPANT_STATUS_LABELS = {"active": _l("Employed"), "exited": _l("Left"), "starting": _l("Starting soon")}
 CAO_LABELS = {"cao_sw": _l("CAO SW"), "cao_aan_de_slag": _l("CAO Aan de Slag")}

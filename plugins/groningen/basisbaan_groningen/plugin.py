@@ -4,6 +4,7 @@ from basisbaan import hookimpl
 from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import terms_for
 from basisbaan.domain.municipality import MunicipalityInfo
+from basisbaan.domain.wellbeing import Domain, Instrument
 
 from basisbaan_groningen.demo import REFERENCE
 from basisbaan_groningen.settings import GroningenSettingsSchema
@@ -42,6 +43,23 @@ def eligibility_criteria(settings):
 def cao_terms(cao, on, settings):
     # Both agreements: CAO SW today, CAO Aan de Slag as the move being studied.
     return terms_for(cao, on)
+
+
+# "Brug naar zelfredzaamheid" as the council letter of 8 March 2023 reports it (figure 1): five life
+# domains. The letter shows no scale; we use 1-5 like the Self-Sufficiency Matrix it derives from.
+BRIDGE_TO_SELF_SUFFICIENCY = Instrument(
+    "groningen_brug", "Brug naar zelfredzaamheid", "Bridge to self-sufficiency", (
+        Domain("income", "Inkomen", "Income"),
+        Domain("savings", "Kunnen sparen", "Savings"),
+        Domain("debts", "Schulden", "Debts"),
+        Domain("social_contacts", "Sociale contacten", "Social contacts"),
+        Domain("housing", "Wonen", "Housing"),
+    ))
+
+
+@hookimpl
+def wellbeing_instrument(settings):
+    return BRIDGE_TO_SELF_SUFFICIENCY
 
 
 @hookimpl

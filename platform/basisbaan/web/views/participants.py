@@ -9,19 +9,15 @@ other id is a 404) and never the sensitive fields (date of birth, exit notes, re
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from werkzeug.wrappers import Response
 
 from basisbaan.domain.cao_catalogue import CAO_CODES
 from basisbaan.domain.dates import add_years
-from basisbaan.errors import Conflict, DomainError
 from basisbaan.extensions import db
 from basisbaan.models import Candidate, Neighbourhood, Organisation, Participant
 from basisbaan.models.employment import CONTRACT_KINDS
@@ -33,8 +29,14 @@ from basisbaan.services import participants as participant_service
 from basisbaan.services import worklist as worklist_service
 from basisbaan.services.timeline import Group, SettingsTimeline
 from basisbaan.web.context import can, page, tenant_pages
-from basisbaan.web.forms import apply_errors, options
+from basisbaan.web.forms import options
 from basisbaan.web.pagination import paginate
+from basisbaan.web.saving import form_status as _status
+from basisbaan.web.saving import form_version as _version
+from basisbaan.web.saving import parse_uuid as _uuid
+from basisbaan.web.saving import participant_name as _name
+from basisbaan.web.saving import save as _save
+from basisbaan.web.saving import visible_participant as _participant
 from basisbaan.web.participant_forms import (CAO_LABELS, CONTRACT_KIND_LABELS, PARTICIPANT_STATUS_LABELS,
                                              WORKLIST_KIND_LABELS, AbsenceForm, ChangeTermsForm, ContractForm,
                                              ExitForm, ReportForm, StartForm, StepForm)
@@ -62,75 +64,9 @@ def _sensitive() -> bool:
     return can("participants.write")
 
 
-def _uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
-
-
-def _participant(participant_id: uuid.UUID) -> Participant:
-    """The participant if the signed-in person may see them (NotFound, a 404 page, otherwise)."""
-    return participant_service.get(db.session, participant_id, g.principal.viewer)
-
-
-def _name(record: Participant) -> str:
-    return f"{record.person.given_names} {record.person.family_name}"
-
-
-def _show_errors(form, error: DomainError, rename: dict[str, str] | None = None, prefix: str | None = None) -> None:
-    """Put a service's errors next to the form's fields. A stale version (someone else saved in the
-    meantime) becomes one message for the whole form: the hidden field cannot show it."""
-    errors: dict[str, list[str]] = {}
-    for key, messages in error.errors.items():
-        if key == "existing_participant_id":
-            continue  # an id, not a message: the page links to the participant instead
-        if key == "version":
-            form.form_errors.append(_("Someone else changed this in the meantime. Reload the page to see the "
-                                      "current state, then make your change again."))
-            continue
-        if prefix and key.startswith(prefix):
-            key = key[len(prefix):]
-        errors[(rename or {}).get(key, key)] = messages
-    if not errors and not form.form_errors:
-        form.form_errors.append(_("This could not be saved. Check the input and try again."))
-    apply_errors(form, errors)
-
-
-def _save(form, action: Callable[[], Any], *, done: str, to: str | Callable[[Any], str],
-          **show) -> tuple[Response | None, DomainError | None]:
-    """Run `action()` (the service call) and commit; then flash `done` and redirect to `to` (a URL, or a
-    function of the action's result giving one). On a DomainError roll back and show its errors on `form`
-    (`show` goes to _show_errors). The rollback expires the objects loaded before: they reload from the
-    database, in the same tenant, when next used, so the page needs no reloading of its own."""
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        _show_errors(form, exc, **show)
-        return None, exc
-    flash(done, "ok")
-    return redirect(to(result) if callable(to) else to), None
-
-
 def _page_url(participant_id: uuid.UUID, anchor: str = "") -> str:
     """The participant's page, at `anchor` (a section id) when given."""
     return url_for("web_participants.participant", participant_id=participant_id) + (f"#{anchor}" if anchor else "")
-
-
-def _status(form, error: DomainError | None = None) -> int:
-    if isinstance(error, Conflict):
-        return 409
-    return 422 if form.errors or form.form_errors else 200
-
-
-def _version(form) -> int:
-    """The version the form was based on; a missing or altered one counts as stale (never as 'no check')."""
-    value = (form.version.data or "").strip()
-    if not value.isdigit():
-        raise Conflict("The form carries no valid version.", {"version": ["stale"]})
-    return int(value)
 
 
 def _employer_choices(form, blank: str) -> list[Organisation]:
