@@ -59,3 +59,31 @@ def start(client, coach, slug, candidate_id, employer_id, started_on="2023-01-01
     response = client.post(api(slug, "/participants"), headers=coach, json=body)
     assert response.status_code == expect, response.json
     return response.json
+
+
+def published_example(client, coach, admin, slug: str = "groningen") -> dict:
+    """Groningen's published cost example through the API: a single person starting 2023-01-01 on a 32-hour
+    CAO SW contract to 2025-12-31 at Thermiek BV, coached by a coaching organisation, on a task whose host
+    contributes 100 a year (tests/integration/test_published_costs.py)."""
+    employer_id = employer(client, admin, slug, "Thermiek BV")
+    organisation = coaching(client, admin, slug, "Begeleidende partij")
+    host = client.post(api(slug, "/organisations"), headers=admin, json={"name": "Buurtcentrum", "is_host": True})
+    assert host.status_code == 201, host.json
+    candidate = started_candidate(client, coach, slug, household_type="single")
+    made = start(client, coach, slug, candidate, employer_id, started_on="2023-01-01", kind="temporary",
+                 end_on="2025-12-31", hours_per_week="32", cao="cao_sw")
+    patched = client.patch(api(slug, f"/participants/{made['id']}"), headers=coach,
+                           json={"version": made["version"], "coaching_organisation_id": organisation})
+    assert patched.status_code == 200, patched.json
+    task = client.post(api(slug, "/tasks"), headers=coach, json={
+        "title": "Buurtcentrum beheren", "category": "maintenance", "hours_per_week": "32", "source": "area_team",
+        "host_organisation_id": host.json["id"], "host_contribution_per_year": "100"})
+    assert task.status_code == 201, task.json
+    checked = client.post(api(slug, f"/tasks/{task.json['id']}/displacement-checks"), headers=coach, json={
+        "checked_on": "2022-12-01", "done_by_paid_staff": False, "host_would_hire": False, "done_by_volunteers": False,
+        "is_additional": True, "verdict": "approved", "reasons": "Aanvullend."})
+    assert checked.status_code == 201, checked.json
+    assigned = client.post(api(slug, f"/participants/{made['id']}/assignments"), headers=coach, json={
+        "task_id": task.json["id"], "hours_per_week": "32", "start_on": "2023-01-01", "end_on": "2025-12-31"})
+    assert assigned.status_code == 201, assigned.json
+    return made

@@ -30,9 +30,11 @@ TEXT_COLUMNS = {"name", "description", "area", "cbs_code", "given_names", "famil
 QUERIES = {"funnel": {"from": "2020-01-01", "to": "2030-01-01"},
            "absence-rate": {"from": "2020-01-01", "to": "2030-01-01"},
            "coaching-hours": {"from": "2020-01-01", "to": "2030-01-01"},
-           "wellbeing-change": {"from": "2020-01-01", "to": "2030-01-01"}}
+           "wellbeing-change": {"from": "2020-01-01", "to": "2030-01-01"},
+           "/costs": {"from": "2023-01-01", "to": "2024-01-01"},
+           "budget": {"from_year": 2023, "to_year": 2024}}
 # Path parameters whose table is not named after them.
-TABLE_OF_PARAM = {"debt_id": "debt_support"}
+TABLE_OF_PARAM = {"debt_id": "debt_support", "source_id": "funding_sources"}
 
 
 def tenant_routes(app):
@@ -198,6 +200,22 @@ def world(app, client, make_tenant, make_token, owner_engine):
             measured = client.post(f"{participant}/wellbeing", headers=coach, json={
                 "measured_on": day, "scores": {d["code"]: score for d in domains}})
             assert measured.status_code == 201, measured.json
+        # Financing: a wage value, a funding source with an allocation, a saved scenario.
+        valued = client.post(f"{participant}/wage-values", headers=coach, json={
+            "assessed_on": "2023-03-01", "wage_value_percent": "45", "assessor": f"Assessor {slug}"})
+        assert valued.status_code == 201, valued.json
+        finance = auth(tokens.role(slug, "finance"))
+        source = client.post(f"/api/v1/t/{slug}/funding-sources", headers=finance, json={
+            "name": f"Subsidie {neighbourhood}", "kind": "grant", "amount": "10000", "start_on": "2023-01-01",
+            "conditions": f"Conditions of {slug}", "earmark": f"Earmark of {slug}"})
+        assert source.status_code == 201, source.json
+        allocated = client.post(f"/api/v1/t/{slug}/funding-sources/{source.json['id']}/allocations", headers=finance,
+                                json={"year": 2023, "amount": "2500", "note": f"Note of {slug}"})
+        assert allocated.status_code == 201, allocated.json
+        forecast = client.post(f"/api/v1/t/{slug}/forecasts", headers=finance, json={
+            "name": f"Scenario {neighbourhood}", "description": f"Plan of {slug}",
+            "parameters": {"start_year": 2024, "end_year": 2025, "growth_per_year": 2}})
+        assert forecast.status_code == 201, forecast.json
     return tenants, tokens
 
 
@@ -274,8 +292,9 @@ def test_another_tenants_ids_are_not_reachable_on_ones_own_url(app, client, owne
         url = _url(rule, "groningen", owner_engine, victim.id).replace("/t/groningen", "/t/tilburg", 1)
         unknown = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", str(uuid.uuid4()), url)
         token = auth(tokens.role("tilburg", role_for(app, rule, method)))
-        response = client.open(url, method=method, headers=token, json=PROBE_BODY)
-        nonexistent = client.open(unknown, method=method, headers=token, json=PROBE_BODY)
+        query = next((q for part, q in QUERIES.items() if part in url), None)  # a valid query, so the id decides
+        response = client.open(url, method=method, headers=token, json=PROBE_BODY, query_string=query)
+        nonexistent = client.open(unknown, method=method, headers=token, json=PROBE_BODY, query_string=query)
         assert response.status_code in (404, 422), (method, url, response.status_code, response.json)
         assert (response.status_code, response.json) == (nonexistent.status_code, nonexistent.json), url
         assert set(response.json) == {"code", "status", "message", "errors"}

@@ -222,6 +222,18 @@ def test_support_paths_are_documented(spec):
     assert "version" in body_schema(f"{support}/trainings/{{training_id}}", "patch")["required"]
 
 
+def assert_documented(spec, expected: dict[str, set[str]]) -> None:
+    """Exactly these methods on each path, each with a summary; every write documents its 422."""
+    for path, methods in expected.items():
+        assert path in spec["paths"], path
+        assert methods == set(spec["paths"][path]) - {"parameters"}, (path, set(spec["paths"][path]))
+        for method in methods:
+            operation = spec["paths"][path][method]
+            assert operation.get("summary") or operation.get("description"), (method, path)
+            if method in {"post", "put", "patch"}:
+                assert "422" in operation["responses"], (method, path)
+
+
 def test_matching_and_wellbeing_paths_are_documented(spec):
     """Work profiles, matches (participant, candidate, task), wellbeing and the change per domain."""
     prefix = "/api/v1/t/{tenant}"
@@ -236,14 +248,7 @@ def test_matching_and_wellbeing_paths_are_documented(spec):
         f"{participant}/wellbeing": {"get", "post"},
         f"{prefix}/wellbeing-change": {"get"},
     }
-    for path, methods in expected.items():
-        assert path in spec["paths"], path
-        assert methods == set(spec["paths"][path]) - {"parameters"}, (path, set(spec["paths"][path]))
-        for method in methods:
-            operation = spec["paths"][path][method]
-            assert operation.get("summary") or operation.get("description"), (method, path)
-            if method in {"post", "put"}:
-                assert "422" in operation["responses"], (method, path)
+    assert_documented(spec, expected)
     for path in (f"{participant}/matches", f"{candidate}/matches", f"{prefix}/tasks/{{task_id}}/matches"):
         names = {p["name"] for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
         assert {"on", "limit", "include_blocked"} <= names, path
@@ -254,3 +259,31 @@ def test_matching_and_wellbeing_paths_are_documented(spec):
     assert {"factor", "points", "outcome", "blocks", "details"} <= set(factor)
     assert "same_area" in factor["outcome"]["description"]
     assert {"instrument", "participants", "domains", "suppressed"} <= set(schemas["WellbeingChange"]["properties"])
+
+
+def test_financing_paths_are_documented(spec):
+    """A participant's costs and wage values, programme costs, funding sources and allocations, the budget
+    and forecasts; money is a decimal string, never a float."""
+    prefix = "/api/v1/t/{tenant}"
+    participant = f"{prefix}/participants/{{participant_id}}"
+    expected = {
+        f"{participant}/costs": {"get"},
+        f"{participant}/wage-values": {"get", "post"},
+        f"{prefix}/costs": {"get"},
+        f"{prefix}/funding-sources": {"get", "post"},
+        f"{prefix}/funding-sources/{{source_id}}": {"get", "patch"},
+        f"{prefix}/funding-sources/{{source_id}}/allocations": {"post"},
+        f"{prefix}/budget": {"get"},
+        f"{prefix}/forecasts": {"get", "post"},
+        f"{prefix}/forecasts/{{forecast_id}}": {"get"},
+    }
+    assert_documented(spec, expected)
+    names = {p["name"] for p in spec["paths"][f"{prefix}/costs"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"from", "to", "group_by"} <= names
+    schemas = spec["components"]["schemas"]
+    totals = schemas["Totals"]["properties"]
+    assert {"gross", "offsets", "net", "lines"} <= set(totals)
+    assert totals["net"]["type"] == "string" and totals["net"].get("format") == "decimal"
+    assert {"rate", "unit", "days", "source"} <= set(schemas["Basis"]["properties"])
+    assert "projection" in schemas["Forecast"]["properties"]
+    assert {"start_year", "end_year", "growth_per_year", "target"} <= set(schemas["Scenario"]["properties"])

@@ -148,6 +148,14 @@ def setup(app, client, make_tenant, make_token):
     training = client.post(f"{base}/support/trainings", headers=coach, json={
         "kind": "first_aid", "name": "BHV Matrix", "started_on": "2023-03-01"})
     assert training.status_code == 201, training.json
+    # Financing: a funding source (with an allocation) and a saved scenario.
+    source = client.post("/api/v1/t/groningen/funding-sources", headers=admin, json={
+        "name": "NPG", "kind": "grant", "amount": "200000", "start_on": "2023-10-01", "end_on": "2025-12-31"})
+    assert source.status_code == 201, source.json
+    forecast = client.post("/api/v1/t/groningen/forecasts", headers=admin, json={
+        "name": "Groei", "parameters": {"start_year": 2024, "end_year": 2025, "growth_per_year": 5}})
+    assert forecast.status_code == 201, forecast.json
+    ids.update({"source_id": source.json["id"], "forecast_id": forecast.json["id"]})
     ids.update({"participant_id": participant, "contract_id": contract, "absence_id": absence.json["id"],
                 "employer_id": employer_id, "started_candidate_id": started_candidate(client, coach, "groningen"),
                 "task_id": task.json["id"], "assignment_id": assignment.json["id"],
@@ -180,12 +188,22 @@ BODIES = {
     ("/candidates/<uuid:candidate_id>/decision", "POST"): lambda n: {"outcome": "on_hold", "decided_on": "2023-01-11"},
     ("/tasks", "POST"): lambda n: {"title": f"Matrix {n}", "category": "other", "hours_per_week": "4",
                                    "source": "area_team"},
+    ("/funding-sources", "POST"): lambda n: {"name": f"Bron {n}", "kind": "agreement", "amount": "5000",
+                                             "start_on": "2024-01-01", "funder": "Woningcorporatie"},
+    ("/forecasts", "POST"): lambda n: {"name": f"Scenario {n}", "parameters": {
+        "start_year": 2024, "end_year": 2026, "growth_per_year": 10, "target": 100}},
+    ("/participants/<uuid:participant_id>/wage-values", "POST"): lambda n: {
+        "assessed_on": "2023-06-01", "wage_value_percent": str(40 + n % 20), "assessor": "UWV"},
+    ("/funding-sources/<uuid:source_id>/allocations", "POST"): lambda n: {"year": 2024, "amount": "100"},
 }
 QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/absence-rate", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/coaching-hours", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/cao-terms", "GET"): {"cao": "cao_sw", "on": "2024-01-01"},
-           ("/wellbeing-change", "GET"): {"from": "2023-01-01", "to": "2024-01-01"}}
+           ("/wellbeing-change", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
+           ("/participants/<uuid:participant_id>/costs", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
+           ("/costs", "GET"): {"from": "2023-01-01", "to": "2024-01-01", "group_by": "month"},
+           ("/budget", "GET"): {"from_year": 2023, "to_year": 2024}}
 MULTIPART = {("/candidates/import", "POST"): lambda n: {
     "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
 
@@ -268,6 +286,9 @@ ID_BODIES = {
         "limitations": ["lifting"] if n % 2 else []},
     ("/candidates/<uuid:candidate_id>/work-profile", "PUT"): lambda n, ids: {
         "version": _candidate_profile_version(ids), "available_days": ["mon", "tue"]},
+    ("/funding-sources/<uuid:source_id>", "PATCH"): lambda n, ids: {
+        "version": ids["_client"].get(f"/api/v1/t/groningen/funding-sources/{ids['source_id']}",
+                                      headers=ids["_coach"]).json["version"], "earmark": f"Banen {n}"},
     ("/participants/<uuid:participant_id>/wellbeing", "POST"): lambda n, ids: {
         "measured_on": "2023-06-01", "scores": dict.fromkeys(GRONINGEN_DOMAINS, 1 + n % 5)},
 }
@@ -382,6 +403,9 @@ def test_expected_matrix_for_the_current_views(app):
         (f"{participant}/matches", "GET"): "matching.view",
         (f"{participant}/wellbeing", "GET"): "wellbeing.read",
         (f"{participant}/wellbeing", "POST"): "wellbeing.write",
+        (f"{participant}/costs", "GET"): "costs.participant",
+        (f"{participant}/wage-values", "GET"): "costs.participant",
+        (f"{participant}/wage-values", "POST"): "wage_values.write",
         ("/absence-rate", "GET"): "absence_rate.view",
         ("/worklist", "GET"): "worklist.view",
         ("/cao-terms", "GET"): "tenant.read",
@@ -437,3 +461,24 @@ def test_expected_matrix_for_the_current_views(app):
         assert PERMISSIONS[permission] == {"coach"}
     assert PERMISSIONS["work_profiles.read"] == {"coach", "jobcoach"}
     assert PERMISSIONS["wellbeing_change.view"] == {"coach", "admin", "viewer", "finance"}
+    # Financing: a participant's cost card for finance and municipal coaches; programme figures, budgets and
+    # scenarios for every reporting role (no personal details); finance and admins keep funding and scenarios.
+    assert {key: table[key] for key in table if key[0].startswith(("/costs", "/funding", "/budget", "/forecasts",
+                                                                   f"{participant}/costs", f"{participant}/wage"))} == {
+        (f"{participant}/costs", "GET"): "costs.participant",
+        (f"{participant}/wage-values", "GET"): "costs.participant",
+        (f"{participant}/wage-values", "POST"): "wage_values.write",
+        ("/costs", "GET"): "costs.view",
+        ("/budget", "GET"): "costs.view",
+        ("/funding-sources", "GET"): "funding.read",
+        ("/funding-sources", "POST"): "funding.write",
+        ("/funding-sources/<uuid:source_id>", "GET"): "funding.read",
+        ("/funding-sources/<uuid:source_id>", "PATCH"): "funding.write",
+        ("/funding-sources/<uuid:source_id>/allocations", "POST"): "funding.write",
+        ("/forecasts", "GET"): "forecasts.read",
+        ("/forecasts", "POST"): "forecasts.write",
+        ("/forecasts/<uuid:forecast_id>", "GET"): "forecasts.read",
+    }
+    assert PERMISSIONS["costs.participant"] == {"coach", "finance"}
+    assert PERMISSIONS["funding.write"] == PERMISSIONS["forecasts.write"] == {"admin", "finance"}
+    assert PERMISSIONS["wage_values.write"] == {"coach"}

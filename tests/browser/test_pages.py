@@ -16,6 +16,7 @@ from tests.browser.conftest import run_axe
 from tests.conftest import auth
 from tests.employment_helpers import started_candidate
 from tests.web.conftest import create_candidate
+from tests.web.test_funding_pages import add_funding
 from tests.web.test_participant_pages import add_employment
 
 # GET pages that are not HTML pages to check (assets, redirects, the OpenID callback).
@@ -53,6 +54,7 @@ def demo_tenants(app, make_tenant, make_token):
     coach, admin = make_token(refs["groningen"], "coach"), make_token(refs["groningen"], "admin")
     refs["employment"] = add_employment(client, "groningen", coach, admin, family_name="Werknemer")
     refs["waiting_id"] = started_candidate(client, auth(coach), "groningen", family_name="Wachtend")
+    refs["funding"] = add_funding(client, "groningen", admin)
     return refs
 
 
@@ -74,9 +76,14 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
     page.get_by_role("button", name="Token aanmaken").click()
     assert "bb_groningen_" in page.locator("#new-token").inner_text()
     user_id, token_id = ids(app, "groningen")
+    f = demo_tenants["funding"]
     tenant_pages = ["/", "/neighbourhoods", "/neighbourhoods/new", "/organisations", "/organisations/new",
                     "/admin/users", f"/admin/users/{user_id}", "/admin/sso", "/admin/tokens", "/admin/audit",
-                    "/admin/cao-transition"]
+                    "/admin/cao-transition", "/funding", "/funding?kind=grant", "/funding/new",
+                    f"/funding/{f['source_id']}", f"/funding/{f['source_id']}/edit", "/forecasts", "/forecasts/new",
+                    f"/forecasts/{f['forecast_id']}",
+                    f"/forecasts/compare?ids={f['forecast_id']}&ids={f['other_forecast_id']}", "/forecasts/compare",
+                    "/costs", "/costs?group_by=month", "/budget"]
     urls = [f"{base}/", f"{base}/demo-login"] + [f"{base}/t/groningen{p}" for p in tenant_pages] + [
         f"{base}/t/groningen/no-such-page"]
     violations: dict = {}
@@ -132,7 +139,9 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
                    f"{person}/matches?include_blocked=1", f"{person}/work-profile", "/coaching", "/coaching/new",
                    f"{person}/wellbeing", f"{person}/wellbeing/new", f"{person}/support",
                    f"{person}/support/debt/new", f"{person}/support/debt/{e['debt_id']}/edit",
-                   f"{person}/support/trainings/new", f"{person}/support/trainings/{e['training_id']}/edit"]
+                   f"{person}/support/trainings/new", f"{person}/support/trainings/{e['training_id']}/edit",
+                   f"{person}/costs", f"{person}/wage-values/new", "/costs?group_by=employer",
+                   "/budget?from_year=2025&to_year=2023"]
     for lang in ("nl", "en"):
         page.goto(f"{base}/language/{lang}?next=/")
         for path in coach_pages:
@@ -183,7 +192,11 @@ def test_every_page_passes_axe_in_both_languages(page, live_server, demo_tenants
                "web_work.new_assignment", "web_work.end_assignment", "web_work.matches", "web_work.work_profile",
                "web_support.coaching", "web_support.new_coaching", "web_support.wellbeing",
                "web_support.new_measurement", "web_support.support", "web_support.new_debt", "web_support.edit_debt",
-               "web_support.new_training", "web_support.edit_training"}
+               "web_support.new_training", "web_support.edit_training", "web_funding.funding_sources",
+               "web_funding.new_funding_source", "web_funding.funding_source", "web_funding.edit_funding_source",
+               "web_funding.forecasts", "web_funding.new_forecast", "web_funding.forecast",
+               "web_funding.compare_forecasts", "web_finance.costs", "web_finance.budget",
+               "web_finance.participant_costs", "web_finance.new_wage_value"}
     get_pages = {rule.endpoint for rule in served.url_map.iter_rules()
                  if "GET" in rule.methods and not rule.rule.startswith("/api/v1/t/")} - NOT_PAGES
     assert get_pages <= visited, f"pages without a browser check: {sorted(get_pages - visited)}"

@@ -191,3 +191,43 @@ def test_groningen_wellbeing_improves_on_every_domain_most_on_income_and_savings
     assert len(days) >= 2 and days == sorted(days)
     profile = client.get(f"/api/v1/t/groningen/participants/{first['id']}/work-profile", headers=tokens["groningen"])
     assert profile.status_code == 200 and profile.json["version"] == 1 and profile.json["preferred_categories"]
+
+
+def test_the_demo_finances_groningen_tilburg_and_amersfoort(app, client, demo, make_token):
+    """Groningen's NPG grant of 200,000 (autumn 2023) and the housing corporations' agreement, allocated per
+    year; small host contributions in Groningen and host fees in Tilburg; the growth plan to 250 and
+    Amersfoort's feasibility scenario under the CAO its council asked for."""
+    tokens, refs = demo
+    coach = tokens["groningen"]
+    sources = {s["name"]: s for s in client.get("/api/v1/t/groningen/funding-sources", headers=coach).json}
+    npg = sources["Nationaal Programma Groningen"]
+    assert (npg["kind"], npg["amount"], npg["start_on"]) == ("grant", "200000.00", "2023-10-01")
+    assert npg["allocated"] == "200000.00" and npg["remaining"] == "0.00"
+    assert sources["Prestatieafspraken woningcorporaties"]["kind"] == "agreement"
+    budget = client.get("/api/v1/t/groningen/budget", headers=coach, query_string={"from_year": 2024, "to_year": 2025})
+    assert budget.status_code == 200, budget.json
+    for year in budget.json["years"]:
+        assert Decimal(year["budget"]) == 150000 and Decimal(year["actual"]["net"]) > Decimal(year["budget"])
+        assert Decimal(year["gap"]) == Decimal(year["actual"]["net"]) - Decimal(year["budget"])
+    costs = client.get("/api/v1/t/groningen/costs", headers=coach,
+                       query_string={"from": "2023-01-01", "to": "2024-01-01"}).json
+    contributions = Decimal(costs["total"]["lines"]["host_contribution"])
+    assert 0 < -contributions < Decimal("0.01") * Decimal(costs["total"]["gross"])  # small, as the letter says
+    [plan] = client.get("/api/v1/t/groningen/forecasts", headers=coach).json
+    projection = client.get(f"/api/v1/t/groningen/forecasts/{plan['id']}", headers=coach).json["projection"]
+    assert [p["year"] for p in projection] == [2024, 2025, 2026]
+    assert Decimal(projection[-1]["participants_end"]) == 250
+    assert all(Decimal(p["starters"]) <= 50 for p in projection)
+    tilburg = auth(make_token(refs["tilburg"], "finance"))
+    fees = client.get("/api/v1/t/tilburg/costs", headers=tilburg,
+                      query_string={"from": "2024-01-01", "to": "2025-01-01"}).json["total"]["lines"]
+    assert Decimal(fees["host_contribution"]) < -1000
+    with app.app_context():
+        amersfoort = get_by_slug(db.session, "amersfoort")
+        ref = TenantRef(amersfoort.id, amersfoort.slug, amersfoort.plugin)
+        db.session.remove()
+    viewer = auth(make_token(ref, "viewer"))
+    [scenario] = client.get("/api/v1/t/amersfoort/forecasts", headers=viewer).json
+    assert scenario["parameters"]["cao"] == "cao_aan_de_slag" and scenario["parameters"]["target"] == 20
+    first = client.get(f"/api/v1/t/amersfoort/forecasts/{scenario['id']}", headers=viewer).json["projection"][0]
+    assert Decimal(first["starters"]) == 20 and Decimal(first["totals"]["lines"]["employer_charges"]) > 0

@@ -20,6 +20,7 @@ from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
                               GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
+                              Forecast, FundingAllocation, FundingSource, WageValueAssessment,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, TenantOwned, User, UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
@@ -116,6 +117,18 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
         "tenant_id": tenant_id, "participant_id": participant, "measured_on": date(2023, 2, 15),
         "instrument": "zrm2017", "scores_encrypted": f"not-really-encrypted {tag}",
         "created_at": datetime.now(timezone.utc)})
+    now = datetime.now(timezone.utc)
+    conn.execute(WageValueAssessment.__table__.insert(), {
+        "tenant_id": tenant_id, "participant_id": participant, "assessed_on": date(2023, 3, 1),
+        "wage_value_percent": Decimal("45"), "assessor": f"UWV {tag}", "created_at": now})
+    source = uuid.uuid4()
+    conn.execute(FundingSource.__table__.insert(), {
+        "id": source, "tenant_id": tenant_id, "name": f"NPG {tag}", "kind": "grant", "amount": Decimal("200000"),
+        "start_on": date(2023, 10, 1), "version": 1, "created_at": now})
+    conn.execute(FundingAllocation.__table__.insert(), {
+        "tenant_id": tenant_id, "source_id": source, "year": 2024, "amount": Decimal("100000"), "created_at": now})
+    conn.execute(Forecast.__table__.insert(), {
+        "tenant_id": tenant_id, "name": f"Groei {tag}", "parameters": {"start_year": 2024}, "created_at": now})
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
                               GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
+                              Forecast, FundingAllocation, FundingSource, WageValueAssessment,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, Tenant, TenantOwned, TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
@@ -118,7 +119,15 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
             WorkProfile(person_id=people[-1].id, preferred_categories=["litter"], available_days=["mon"]),
             WellbeingMeasurement(participant_id=participant.id, measured_on=date(2023, 2, 15), instrument="zrm2017",
                                  scores_encrypted="not-really-encrypted"),
+            WageValueAssessment(participant_id=participant.id, assessed_on=date(2023, 3, 1),
+                                wage_value_percent=Decimal("45"), assessor="UWV"),
+            Forecast(name="Groei", parameters={"start_year": 2024}),
         ])
+        session.flush()
+        source = FundingSource(name="NPG", kind="grant", amount=Decimal("200000"), start_on=date(2023, 10, 1))
+        session.add(source)
+        session.flush()
+        session.add(FundingAllocation(source_id=source.id, year=2024, amount=Decimal("100000")))
         session.flush()
         side.neighbourhood, side.organisation, side.user, side.token = hood.id, org.id, user.id, token.id
         side.persons = {p.family_name: p.id for p in people}

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from basisbaan.domain.national_parameters import (MINIMUM_WAGE, MissingParameter, assistance_norm_on,
+from basisbaan.domain.national_parameters import (ASSISTANCE_NORMS, MINIMUM_WAGE, MissingParameter, assistance_monthly,
+                                                  assistance_norm_on,
                                                   minimum_hourly_wage, minimum_wage_on)
 
 
@@ -44,12 +45,23 @@ def test_a_date_without_a_published_rate_is_named_not_guessed():
         minimum_hourly_wage(date(2019, 12, 31), Decimal(36))
     assert raised.value.parameter == "statutory minimum wage" and "2019-12-31" in str(raised.value)
     with pytest.raises(MissingParameter):
-        assistance_norm_on(date(2023, 12, 31))
+        assistance_norm_on(date(2022, 12, 31))
+    # After the last published norm: named, never the last one carried forward silently.
+    with pytest.raises(MissingParameter) as raised:
+        assistance_monthly(date(2026, 1, 1), "single")
+    assert raised.value.parameter == "social-assistance norm"
 
 
-def test_assistance_norm_for_a_single_person():
+def test_assistance_norm_for_a_single_person_and_a_couple():
     assert assistance_norm_on(date(2024, 3, 1)).single_monthly == Decimal("1283.83")
     assert assistance_norm_on(date(2025, 12, 1)).single_monthly == Decimal("1369.06")
+    assert assistance_monthly(date(2023, 3, 1), "single") == Decimal("1195.66")
+    assert assistance_monthly(date(2023, 9, 1), "single_parent") == Decimal("1216.62")
+    assert assistance_monthly(date(2023, 9, 1), "couple_with_children") == Decimal("1738.02")
+    assert assistance_monthly(date(2024, 1, 1), None) == Decimal("1283.83")
+    # The single norm is 70% of the couple norm wherever both were published.
+    for row in ASSISTANCE_NORMS:
+        assert abs(row.single_monthly / row.couple_monthly - Decimal("0.7")) < Decimal("0.0001"), row
 
 
 def test_dates_after_the_last_published_rate_are_provisional_not_silently_final():

@@ -33,7 +33,7 @@ PAGE_PREFIX = "/t/<tenant>"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 TEST_ISSUER = "https://login.example.test"
 # Path parameters whose table does not follow the `<thing>_id` -> `<thing>s` naming.
-PARAM_TABLES = {"token_id": "api_tokens", "debt_id": "debt_support"}
+PARAM_TABLES = {"token_id": "api_tokens", "debt_id": "debt_support", "source_id": "funding_sources"}
 
 _counter = itertools.count(1)
 
@@ -214,6 +214,11 @@ def dutch(text: str) -> str:
     return _dutch_catalogue().gettext(text)
 
 
+def dutch_plural(singular: str, plural: str, n: int) -> str:
+    """The Dutch catalogue's plural form for `n` (formatted with num=n, as ngettext in the templates)."""
+    return _dutch_catalogue().ngettext(singular, plural, n) % {"num": n}
+
+
 # --- a small HTML reader (the standard library's parser; no extra dependency) ---------------------------
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -360,6 +365,8 @@ def world(app, make_tenant, make_token) -> World:
                          organisations=[{"name": org, "is_coaching": True, "description": f"Described for {slug}"}])
         tokens[slug] = make_token(tenant, "admin")
         create_candidate(app, tenant, family_name=f"Kandidaat {slug.title()}")
+        from tests.web.test_funding_pages import add_funding  # here: that module imports this one
+        add_funding(app.test_client(), slug, tokens[slug])
     return World(tenants, users, tokens)
 
 

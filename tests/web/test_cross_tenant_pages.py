@@ -32,7 +32,8 @@ TENANT_NAMES = {"groningen": "Groningen", "tilburg": "Tilburg"}
 
 
 # API routes that need a period in the query string.
-PERIOD_ROUTES = ("funnel", "absence-rate", "coaching-hours", "wellbeing-change")
+PERIOD_ROUTES = ("funnel", "absence-rate", "coaching-hours", "wellbeing-change", "/costs")
+YEARS_ROUTES = ("/budget",)
 
 
 @pytest.fixture
@@ -162,7 +163,8 @@ def test_a_session_for_another_municipality_gets_404_on_every_api_route(app, own
         if method == "GET":
             url = api_url(rule, victim, owner_engine, victim_tenant.id)
             own, _ = session_of(victim, api_role(app, rule, method))
-            query = {"from": "2020-01-01", "to": "2030-01-01"} if any(part in url for part in PERIOD_ROUTES) else None
+            query = {"from": "2020-01-01", "to": "2030-01-01"} if any(part in url for part in PERIOD_ROUTES) else (
+                {"from_year": 2023, "to_year": 2024} if any(part in url for part in YEARS_ROUTES) else None)
             assert own.get(url, query_string=query).status_code == 200, url
     before = _snapshot(owner_engine, victim_tenant.id)
     secrets = secrets_of(owner_engine, world, victim, attacker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from basisbaan.api import (candidates, health, matching, participants, reference, support, tasks, tenant,
+from basisbaan.api import (candidates, finance, health, matching, participants, reference, support, tasks, tenant,
                            wellbeing)
 from basisbaan.api.errors import BasisbaanApi, handle_domain_error
 from basisbaan.errors import DomainError
@@ -28,7 +28,8 @@ def init_api(app: Flask) -> None:
                candidates.funnel_bp, participants.bp, participants.absence_rate_bp, participants.worklist_bp,
                participants.cao_bp, tasks.bp, tasks.assignments_bp, support.coaching_bp, support.hours_bp,
                support.support_bp, matching.participant_bp, matching.candidate_bp, matching.task_bp, wellbeing.bp,
-               wellbeing.change_bp):
+               wellbeing.change_bp, finance.participant_bp, finance.costs_bp, finance.funding_bp, finance.budget_bp,
+               finance.forecasts_bp):
         api.register_blueprint(bp)
         # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
         app.extensions["csrf"].exempt(bp)

@@ -23,6 +23,9 @@ class TaskInputSchema(StrictSchema):
     physical_demand = fields.String(load_default="light", validate=validate.OneOf(PHYSICAL_DEMANDS))
     demands = fields.List(fields.String(validate=validate.OneOf(DEMANDS)), load_default=list,
                           validate=validate.Length(max=len(DEMANDS)))
+    host_contribution_per_year = fields.Decimal(
+        load_default=None, allow_none=True, as_string=True, places=2, validate=validate.Range(0, 100000),
+        metadata={"description": "What the host pays per participant on the task per year (prorated by day)"})
     source = fields.String(required=True, validate=validate.OneOf(TASK_SOURCES),
                            metadata={"description": "Who brought it in: a neighbourhood organisation, an area team, "
                                                     "or made to fit a participant"})
@@ -58,6 +61,7 @@ class TaskSchema(StrictSchema):
     physical_demand = fields.String()
     demands = fields.List(fields.String())
     source = fields.String()
+    host_contribution_per_year = fields.Decimal(as_string=True, allow_none=True)
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
     assignable = fields.Boolean(metadata={"description": "Open to participants: its latest displacement check passed"})
     latest_check = fields.Nested(CheckSummarySchema, allow_none=True)

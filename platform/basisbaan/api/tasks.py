@@ -32,7 +32,8 @@ def present(tasks) -> list[dict]:
         found.append({
             **{k: getattr(task, k) for k in ("id", "title", "description", "category", "host_organisation_id",
                                               "neighbourhood_id", "hours_per_week", "days", "places",
-                                              "physical_demand", "demands", "source", "status", "version")},
+                                              "physical_demand", "demands", "source", "status", "version",
+                                              "host_contribution_per_year")},
             "host": task.host.name if task.host else None,
             "neighbourhood": task.neighbourhood.name if task.neighbourhood else None,
             "taken_places": taken.get(task.id, 0), "assignable": task_service.assignable(task, check),

@@ -62,6 +62,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "wellbeing.read": frozenset({"coach"}),
     "wellbeing.write": frozenset({"coach"}),
     "wellbeing_change.view": frozenset({"coach", "admin", "viewer", "finance"}),
+    # Financing. A participant's cost card (wages, household norm) for finance and municipal coaches; programme
+    # costs, budgets and forecasts are aggregates without personal details for the roles that report; finance
+    # and admins keep the funding records and scenarios; wage values are assessed for the coach's participants.
+    "costs.participant": frozenset({"coach", "finance"}),
+    "costs.view": frozenset({"coach", "admin", "viewer", "finance"}),
+    "wage_values.write": frozenset({"coach"}),
+    "funding.read": frozenset({"coach", "admin", "viewer", "finance"}),
+    "funding.write": frozenset({"admin", "finance"}),
+    "forecasts.read": frozenset({"coach", "admin", "viewer", "finance"}),
+    "forecasts.write": frozenset({"admin", "finance"}),
     # Moving contracts to another collective agreement (preview shows names and wages).
     "cao_transition.manage": frozenset({"admin"}),
 }

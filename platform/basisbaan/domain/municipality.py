@@ -123,6 +123,32 @@ class DemoTask:
     demands: tuple[str, ...] = ()
     source: str = "neighbourhood_organisation"
     first_check: date = date(2020, 2, 14)
+    # What the host pays per participant on the task per year (None: nothing).
+    host_contribution_per_year: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoFunding:
+    """A funding source and its allocations per year (year, amount)."""
+
+    name: str
+    kind: str
+    amount: int
+    start_on: date
+    end_on: date | None = None
+    funder: str | None = None
+    conditions: str | None = None
+    earmark: str | None = None
+    allocations: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoForecast:
+    """A saved scenario (parameters as the forecasts service takes them)."""
+
+    name: str
+    description: str
+    parameters: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,3 +160,5 @@ class DemoReference:
     employment: DemoEmployment | None = None
     # Tasks with yearly displacement checks; each participant's hours are spread over them.
     tasks: tuple[DemoTask, ...] = ()
+    funding: tuple[DemoFunding, ...] = ()
+    forecasts: tuple[DemoForecast, ...] = ()

@@ -51,19 +51,38 @@ MINIMUM_WAGE = (
 
 @dataclass(frozen=True)
 class AssistanceNorm:
-    """Social-assistance norm, single person 21 to pension age, net per month including holiday allowance."""
+    """Social-assistance norms (Participatiewet art. 21), 21 to pension age, net per month including holiday
+    allowance: a single person or single parent, and a couple (married or living together)."""
 
     effective_from: date
     single_monthly: Decimal
+    couple_monthly: Decimal
     source: str = "facts.md"
+    verified: bool = True
 
 
+# The single norm is 70% of the couple norm (art. 21); where only the single norm was at hand the couple norm
+# is derived from it and marked unverified.
 ASSISTANCE_NORMS = (
-    AssistanceNorm(date(2024, 1, 1), Decimal("1283.83")),
-    AssistanceNorm(date(2024, 7, 1), Decimal("1308.45")),
-    AssistanceNorm(date(2025, 1, 1), Decimal("1345.45")),
-    AssistanceNorm(date(2025, 7, 1), Decimal("1369.06")),
+    AssistanceNorm(date(2023, 1, 1), Decimal("1195.66"), Decimal("1708.08"), "municipal norm tables, 1 January 2023"),
+    AssistanceNorm(date(2023, 7, 1), Decimal("1216.62"), Decimal("1738.02"), "municipal norm tables, 1 July 2023"),
+    AssistanceNorm(date(2024, 1, 1), Decimal("1283.83"), Decimal("1834.04"), "facts.md; municipal norm tables"),
+    AssistanceNorm(date(2024, 7, 1), Decimal("1308.45"), Decimal("1869.21"), "facts.md; municipal norm tables"),
+    AssistanceNorm(date(2025, 1, 1), Decimal("1345.45"), Decimal("1922.07"), "facts.md; couple derived (single / 0.7)",
+                   verified=False),
+    AssistanceNorm(date(2025, 7, 1), Decimal("1369.06"), Decimal("1955.80"), "facts.md; couple derived (single / 0.7)",
+                   verified=False),
 )
+# After the last row no norm is published here: costs over later dates report the gap (MissingParameter).
+ASSISTANCE_PUBLISHED_UNTIL = date(2025, 12, 31)
+COUPLE_HOUSEHOLDS = ("couple", "couple_with_children")
+
+# Wage-cost subsidy (Participatiewet art. 10d): WML minus the wage value, at most 70% of WML, plus a
+# compensation for employer charges of 23.5% of that amount (the national regulation).
+WAGE_COST_SUBSIDY_CAP = Decimal("0.70")
+WAGE_COST_SUBSIDY_CHARGES = Decimal("0.235")
+# The statutory holiday allowance on the WML, part of the wage the subsidy is based on.
+WML_HOLIDAY_ALLOWANCE = Decimal("0.08")
 
 CENT = Decimal("0.01")
 
@@ -106,4 +125,13 @@ def minimum_hourly_wage(on: date, standard_week_hours: Decimal) -> Decimal:
 
 
 def assistance_norm_on(on: date) -> AssistanceNorm:
+    if on > ASSISTANCE_PUBLISHED_UNTIL:
+        raise MissingParameter("social-assistance norm", on)
     return _in_force(ASSISTANCE_NORMS, on, "social-assistance norm")
+
+
+def assistance_monthly(on: date, household_type: str | None) -> Decimal:
+    """The norm a household would receive per month: the couple norm for couples, else the single norm
+    (single parents get the single norm since 2015; unknown households count as single)."""
+    norm = assistance_norm_on(on)
+    return norm.couple_monthly if household_type in COUPLE_HOUSEHOLDS else norm.single_monthly

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, CAO_CODES
@@ -46,6 +48,30 @@ class CoreSettingsSchema(Schema):
     wellbeing_interval_months = fields.Integer(
         load_default=6, validate=validate.Range(1, 24),
         metadata={"description": "Work list: months between wellbeing measurements"})
+    # Cost parameters (issue 7), in euros per participant per year unless said otherwise; prorated by day.
+    employership_cost_per_year = fields.Decimal(
+        load_default=Decimal(0), as_string=True, validate=validate.Range(0, 100000),
+        metadata={"description": "Costs of employership per participant per year (payroll, administration)"})
+    coaching_external_first_year = fields.Decimal(
+        load_default=Decimal(0), as_string=True, validate=validate.Range(0, 100000),
+        metadata={"description": "Coaching organisation's fee per participant in the first year of employment"})
+    coaching_external_later_years = fields.Decimal(
+        load_default=Decimal(0), as_string=True, validate=validate.Range(0, 100000),
+        metadata={"description": "Coaching organisation's fee per participant in later years"})
+    coaching_municipal_per_year = fields.Decimal(
+        load_default=Decimal(0), as_string=True, validate=validate.Range(0, 100000),
+        metadata={"description": "Cost of the municipal coach per participant per year"})
+    employer_charges_rate = fields.Decimal(
+        load_default=None, allow_none=True, as_string=True, validate=validate.Range(0, 1),
+        metadata={"description": "Employer charges as a fraction of pay, when they differ from the CAO's "
+                                 "(e.g. net of wage-cost advantages); empty: the CAO's rate"})
+    pension_rate = fields.Decimal(
+        load_default=None, allow_none=True, as_string=True, validate=validate.Range(0, 1),
+        metadata={"description": "Employer's pension premium as a fraction of pay; empty: the CAO's rate"})
+    default_wage_value_percent = fields.Decimal(
+        load_default=None, allow_none=True, as_string=True, validate=validate.Range(0, 100),
+        metadata={"description": "Wage value assumed for the wage-cost subsidy when no assessment is recorded; "
+                                 "empty: no subsidy without an assessment"})
     target_participants = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0),
                                          metadata={"description": "Target number of basisbanen"})
     target_year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2000, 2100),

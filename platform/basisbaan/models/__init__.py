@@ -6,6 +6,7 @@ from basisbaan.models.base import Base, TenantOwned
 from basisbaan.models.candidate import Candidate, CandidateDecision, CandidateStatusChange, IntakeConversation
 from basisbaan.models.employment import (Absence, Contract, ContractVersion, GatekeeperStep, Participant,
                                          PerformanceReport)
+from basisbaan.models.finance import Forecast, FundingAllocation, FundingSource, WageValueAssessment
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
 from basisbaan.models.sso import SsoProvider
@@ -15,7 +16,7 @@ from basisbaan.models.work import Assignment, DisplacementCheck, Task, WorkProfi
 
 __all__ = [
     "ROLES", "Absence", "ApiToken", "Assignment", "CoachingSession", "DebtSupport", "DisplacementCheck", "Task",
-    "Training", "WellbeingMeasurement", "WorkProfile", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
+    "Training", "WellbeingMeasurement", "Forecast", "FundingAllocation", "FundingSource", "WageValueAssessment", "WorkProfile", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
     "PerformanceReport", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
     "IntakeConversation", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",

@@ -42,6 +42,8 @@ class Task(PublicId, TenantOwned, Timestamped, Base):
         CheckConstraint(_in("physical_demand", PHYSICAL_DEMANDS), name="physical_demand"),
         CheckConstraint("places >= 1", name="places"),
         CheckConstraint("hours_per_week > 0 AND hours_per_week <= 40", name="hours"),
+        CheckConstraint("host_contribution_per_year IS NULL OR host_contribution_per_year >= 0",
+                        name="host_contribution"),
     )
 
     title: Mapped[str] = mapped_column(String(200))
@@ -56,6 +58,8 @@ class Task(PublicId, TenantOwned, Timestamped, Base):
     demands: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="proposed")
+    # What the host pays per participant on the task per year (a fee or contribution), prorated by day.
+    host_contribution_per_year: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     host = relationship("Organisation", lazy="joined", **_tenant_join("Task", "Organisation", "host_organisation_id"))

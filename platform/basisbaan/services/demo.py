@@ -12,7 +12,8 @@ from basisbaan.crypto import Secrets
 from basisbaan.domain.municipality import DemoReference
 from basisbaan.models import ROLES, Candidate, Neighbourhood, Organisation, Tenant, User
 from basisbaan.services.timeline import SettingsTimeline
-from basisbaan.services import demo_candidates, demo_employment, demo_support, demo_wellbeing, demo_work
+from basisbaan.services import (demo_candidates, demo_employment, demo_finance, demo_support, demo_wellbeing,
+                                demo_work)
 from basisbaan.plugins import PluginRegistry
 from basisbaan.services import tenants as tenant_service
 from basisbaan.services import users as user_service
@@ -92,6 +93,7 @@ def _people(session: Session, secrets: Secrets, hooks, tenant: Tenant, reference
     if spec:
         demo_support.generate(session, spec, tenant.slug)
         demo_wellbeing.generate(session, secrets, SettingsTimeline(session, hooks), tenant.slug)
+    demo_finance.generate(session, SettingsTimeline(session, hooks), reference)
     return made, participants
 
 

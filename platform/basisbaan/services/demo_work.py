@@ -37,6 +37,7 @@ def generate(session: Session, tasks: tuple[DemoTask, ...]) -> int:
     for spec in tasks:
         task = Task(title=spec.title, category=spec.category, neighbourhood_id=hoods.get(spec.neighbourhood),
                     host_organisation_id=hosts.get(spec.host), hours_per_week=spec.hours_per_week,
+                    host_contribution_per_year=spec.host_contribution_per_year,
                     days=["mon", "tue", "wed", "thu"], places=spec.places, physical_demand=spec.physical_demand,
                     demands=list(spec.demands), source=spec.source, status="active")
         session.add(task)

@@ -21,7 +21,7 @@ from basisbaan.services.audit import Actor, record
 from basisbaan.texts import N_
 
 FIELDS = ("title", "description", "category", "host_organisation_id", "neighbourhood_id", "hours_per_week", "days",
-          "places", "physical_demand", "demands", "source")
+          "places", "physical_demand", "demands", "source", "host_contribution_per_year")
 # Status changes a person may make; "approved" only follows from a passed check.
 MANUAL_STATUSES = ("proposed", "under_check", "active", "closed")
 RECHECK_AFTER_YEARS = 1
@@ -72,6 +72,9 @@ def _check_fields(session: Session, data: Mapping[str, Any]) -> None:
     hours = data.get("hours_per_week")
     if hours is not None and not Decimal(0) < Decimal(hours) <= Decimal(40):
         errors["hours_per_week"] = [N_("More than 0 and at most 40.")]
+    contribution = data.get("host_contribution_per_year")
+    if contribution is not None and not Decimal(0) <= Decimal(contribution) <= Decimal(100000):
+        errors["host_contribution_per_year"] = [N_("Zero or more.")]
     places = data.get("places")
     if places is not None and not 1 <= places <= 100:
         errors["places"] = [N_("Between 1 and 100.")]
@@ -101,6 +104,8 @@ def create(session: Session, data: Mapping[str, Any], actor: Actor) -> Task:
 def update(session: Session, task: Task, data: Mapping[str, Any], actor: Actor) -> Task:
     """Change fields and/or the status (`version` is the version the change was based on). A task becomes
     approved only through a passed displacement check, and active only while its latest check passed."""
+    if data.get("version") is None:
+        raise InvalidInput("Send the version you read.", {"version": [N_("Required.")]})
     _check_fields(session, data)
     status = data.get("status")
     if status is not None and status != task.status:

@@ -68,6 +68,10 @@ class SettingsTimeline:
             self._loaded[key] = settings_service.load(self._hooks, version.values if version else {})
         return self._loaded[key]
 
+    def change_dates(self) -> list[date]:
+        """The days on which a settings version takes effect."""
+        return [version.effective_from for version in self._versions]
+
     def instrument(self, day: date) -> Instrument:
         """The wellbeing instrument in force on `day` (the municipality's, or the core's default)."""
         return self._hooks.wellbeing_instrument(settings=self.on(day))

@@ -10,8 +10,9 @@ from sqlalchemy import false
 
 from basisbaan.models import Participant
 
-# Roles that see every participant of the municipality.
-ALL_PARTICIPANTS_ROLES = frozenset({"coach", "admin"})
+# Roles that see every participant of the municipality (what they may do with one is the permission table's
+# business: finance sees a participant's cost card, nothing else).
+ALL_PARTICIPANTS_ROLES = frozenset({"coach", "admin", "finance"})
 
 
 @dataclass(frozen=True)

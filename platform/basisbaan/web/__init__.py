@@ -23,8 +23,8 @@ RATE_LIMITS = {
 
 
 def init_web(app: Flask) -> None:
-    from basisbaan.web.views import (admin, auth, candidates, cao_transition, home, participants, reference, support,
-                                     tasks, work)
+    from basisbaan.web.views import (admin, auth, candidates, cao_transition, finance, funding, home, participants,
+                                     reference, support, tasks, work)
 
     app.extensions["basisbaan.secrets"] = Secrets.from_config(app.config)
     i18n.init_app(app)
@@ -34,7 +34,7 @@ def init_web(app: Flask) -> None:
     security.init_app(app)
     assets.init_app(app)
     for bp in (home.bp, home.tenant_bp, auth.bp, auth.platform_bp, admin.bp, reference.bp, candidates.bp,
-               participants.bp, cao_transition.bp, tasks.bp, work.bp, support.bp):
+               participants.bp, cao_transition.bp, tasks.bp, work.bp, support.bp, finance.bp, funding.bp):
         app.register_blueprint(bp)
     _rate_limits(app)
 

@@ -34,6 +34,10 @@ NAV_ITEMS = [
     ("web_admin.tokens", _l("API tokens"), "tokens.manage"),
     ("web_admin.audit", _l("Audit log"), "audit.read"),
     ("web_cao_transition.cao_transition", _l("CAO transition"), "cao_transition.manage"),
+    ("web_finance.costs", _l("Costs"), "costs.view"),
+    ("web_finance.budget", _l("Budget"), "costs.view"),
+    ("web_funding.funding_sources", _l("Funding"), "funding.read"),
+    ("web_funding.forecasts", _l("Forecasts"), "forecasts.read"),
 ]
 
 ORGANISATION_KIND_LABELS = {"employer": _l("Employer"), "host": _l("Host organisation"),

@@ -7,7 +7,7 @@ from basisbaan.domain import eligibility
 from basisbaan.domain.cao_catalogue import CAO_AAN_DE_SLAG, terms_for
 from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
-from basisbaan.domain.municipality import DemoFunnel, DemoReference, MunicipalityInfo
+from basisbaan.domain.municipality import DemoForecast, DemoFunnel, DemoReference, MunicipalityInfo
 
 from basisbaan_amersfoort.settings import AmersfoortSettingsSchema
 
@@ -52,4 +52,10 @@ def demo_reference_data():
         # Research stage after the council motion: a pool of candidates, no one started yet.
         funnels=(DemoFunnel(first_referral=date(2024, 9, 2), last_decision=date(2025, 3, 31), referred_only=12,
                           in_conversation=8),),
+        # The motion's third question: what do basisbanen cost under the government CAO with pension?
+        forecasts=(DemoForecast("Haalbaarheid 20 basisbanen", "Twintig basisbanen vanaf 2026 onder de CAO Aan de "
+                                "Slag (overheids-cao met pensioen), minimaal het minimumloon.", {
+                                    "start_year": 2026, "end_year": 2028, "growth_per_year": 20, "target": 20,
+                                    "hours_per_week": "32", "cao": "cao_aan_de_slag",
+                                    "carry_forward_norms": True}),),
     )

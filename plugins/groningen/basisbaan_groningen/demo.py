@@ -5,7 +5,8 @@ from basisbaan.domain.municipality import DemoNeighbourhood as N
 from basisbaan.domain.municipality import DemoOrganisation as O
 from datetime import date
 
-from basisbaan.domain.municipality import DemoCohort, DemoEmployment, DemoExit, DemoFunnel, DemoReference
+from basisbaan.domain.municipality import (DemoCohort, DemoEmployment, DemoExit, DemoForecast, DemoFunding, DemoFunnel,
+                                           DemoReference)
 from basisbaan.domain.municipality import DemoTask as T
 
 REFERENCE = DemoReference(
@@ -43,9 +44,11 @@ REFERENCE = DemoReference(
         T("Host op wijklocaties", "hosting", "De Hoogte/Indische Buurt", demands=("contact_with_residents",)),
         T("Zwerfafval signaleren en opruimen", "litter", "Paddepoel", demands=("outdoors", "walking")),
         T("Fietsstewards assisteren", "cycling", "Centrum", demands=("outdoors", "standing")),
-        T("Meewerken aan het wijkblad", "newsletter", "Oosterpark", "Wijkblad Oosterpark", source="area_team"),
+        # "Enkele organisaties leveren een bijdrage" (letter of March 2023): small contributions (illustrative).
+        T("Meewerken aan het wijkblad", "newsletter", "Oosterpark", "Wijkblad Oosterpark", source="area_team",
+          host_contribution_per_year=300),
         T("Sportvereniging ondersteunen", "sports", "Paddepoel", "Sportvereniging Paddepoel",
-          physical_demand="medium", demands=("outdoors",)),
+          physical_demand="medium", demands=("outdoors",), host_contribution_per_year=250),
         T("Buurtbewoners helpen ontspullen", "residents", "De Wijert", demands=("contact_with_residents", "lifting"),
           physical_demand="medium", source="area_team"),
         T("Buurten met een bakkie", "residents", "Rivierenbuurt", demands=("contact_with_residents",),
@@ -101,4 +104,20 @@ REFERENCE = DemoReference(
         # 13 of the 56 receive support from the municipal credit bank (GKB).
         debt_support_on=date(2023, 3, 1), debt_support_count=13,
     ),
+    # Autumn 2023: 200,000 euro from the National Programme Groningen (letter of 2024); the housing corporations
+    # agreed to create basisbanen together (prestatieafspraken) - the amount here is illustrative.
+    funding=(
+        DemoFunding("Nationaal Programma Groningen", "grant", 200000, date(2023, 10, 1), date(2025, 12, 31),
+                    funder="Nationaal Programma Groningen", earmark="Werken en leren: extra basisbanen",
+                    conditions="Verantwoording per jaar over het aantal extra banen.",
+                    allocations=((2024, 100000), (2025, 100000))),
+        DemoFunding("Prestatieafspraken woningcorporaties", "agreement", 150000, date(2024, 1, 1),
+                    date(2026, 12, 31), funder="Woningcorporaties in Groningen",
+                    conditions="Taken in en rond de complexen van de corporaties; bedrag illustratief.",
+                    allocations=((2024, 50000), (2025, 50000), (2026, 50000))),
+    ),
+    # The coalition agreement: 250 basisbanen, growing by at least 50 a year.
+    forecasts=(DemoForecast("Groei naar 250 in 2026", "Minstens 50 erbij per jaar tot 250 (coalitieakkoord).", {
+        "start_year": 2024, "end_year": 2026, "growth_per_year": 50, "target": 250, "hours_per_week": "32",
+        "cao": "cao_sw", "carry_forward_norms": True}),),
 )

@@ -61,10 +61,12 @@ def demo_reference_data():
         # The pilot of five places from summer 2023; more candidates than places wait.
         funnels=(DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
                             waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),),
-        tasks=(DemoTask("Gastheer op wijklocaties", "hosting", "Reeshof", places=3,
-                        demands=("contact_with_residents",), first_check=date(2023, 2, 15)),
+        # Host organisations pay a fee for the work (amounts illustrative).
+        tasks=(DemoTask("Gastheer op wijklocaties", "hosting", "Reeshof", "Buurthuis Reeshof", places=3,
+                        demands=("contact_with_residents",), first_check=date(2023, 2, 15),
+                        host_contribution_per_year=2400),
                DemoTask("Zwerfafval in de wijk", "litter", "Reeshof", places=3, demands=("outdoors", "walking"),
-                        first_check=date(2023, 2, 15))),
+                        first_check=date(2023, 2, 15), host_contribution_per_year=1200)),
         # Five starting in the summer of 2023 with Diamant-groep on two-year contracts (renewed in 2025).
         employment=DemoEmployment(
             employer="Diamant-groep", cao="cao_sw", coaching_organisations=("Diamant-groep",),
