@@ -19,6 +19,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BASISBAAN_MIGRATIONS_DIR=/app/migrations \
     BASISBAAN_NODE_MODULES=/app/node_modules
 
+# WeasyPrint (PDF reports) needs Pango, HarfBuzz and a font from the system.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 COPY platform ./platform

@@ -8,7 +8,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard platform/basisbaan/translations/*/LC
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install test-sqlite test-postgres browser lock translations clean
+.PHONY: run test install pdf-libs test-sqlite test-postgres browser lock translations clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,33 @@ $(NODE_STAMP): package.json package-lock.json
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-install: $(STAMP) $(NODE_STAMP) $(CATALOGS)
+install: $(STAMP) $(NODE_STAMP) $(CATALOGS) pdf-libs
+
+# WeasyPrint (PDF reports) loads Pango, HarfBuzz and fontconfig from the system and needs a font. On Debian
+# or Ubuntu the missing ones are installed with apt-get (as root, or with sudo without a password); elsewhere
+# this says what to install. With CI=true a missing library is an error.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+		$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+			echo "WeasyPrint cannot load Pango: install pango (e.g. brew install pango) for PDF reports." >&2; \
+			if [ "$$CI" = "true" ]; then exit 1; fi; }; \
+		exit 0; \
+	fi; \
+	missing=""; \
+	for pkg in $(PDF_LIBS); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else \
+		echo "PDF reports need:$$missing; install them with: sudo apt-get install$$missing" >&2; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; exit 0; \
+	fi; \
+	echo "Installing the libraries WeasyPrint needs for PDF reports (apt-get):$$missing"; \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 
 ## Set everything up and serve the platform on SQLite with demo data at http://127.0.0.1:8000
 run: install

@@ -1,4 +1,4 @@
-"""The `basisbaan` command: tenants, tokens, demo data, and (from Flask-Migrate) `db upgrade`."""
+"""The `basisbaan` command: tenants, tokens, demo data, reports, and (from Flask-Migrate) `db upgrade`."""
 
 from __future__ import annotations
 
@@ -177,6 +177,46 @@ def demo() -> None:
                            progress=click.echo)
     db.session.commit()
     click.echo("Demo data loaded.")
+
+
+REPORT_OUTPUTS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"}
+
+
+@main.command("report")
+@click.option("--tenant", "slug", required=True)
+@click.option("--format", "format_id", required=True, help="Report format id (GET /api/v1/t/<slug>/reports lists them)")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Reference date: stocks are counted on this day")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Start of the period for flows (default: the programme's start)")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="End of the period, exclusive (default: the day after --as-of)")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="File to write; .html, .pdf or .xlsx says what to render")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@with_appcontext
+def report(slug, format_id, as_of, start, end, output_path, lang) -> None:
+    """Render a report (HTML, PDF or XLSX) of a municipality to a file."""
+    from pathlib import Path
+
+    from basisbaan.reports import engine as report_engine
+
+    output = REPORT_OUTPUTS.get(Path(output_path).suffix.lower())
+    if output is None:
+        raise click.BadParameter("the file must end in .html, .pdf or .xlsx", param_hint="--output")
+    try:
+        found = tenant_service.get_by_slug(db.session, slug)
+        hooks = _registry().for_tenant(found)
+        with tenant_scope(db.session, found.id):
+            rendered = report_engine.produce(
+                db.session, current_app.extensions["basisbaan.secrets"], hooks, format_id, output, as_of.date(),
+                start.date() if start else None, end.date() if end else None, lang, slug=found.slug,
+                municipality=found.name)
+        db.session.rollback()  # a report only reads
+    except DomainError as error:
+        _fail(error)
+    Path(output_path).write_bytes(rendered.content)
+    click.echo(f"Wrote {output_path} ({format_id}, {output}, {len(rendered.content)} bytes).")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,12 +32,11 @@ def wellbeing_instrument(settings):
 
 @hookimpl(trylast=True)
 def report_formats():
-    return [
-        ReportFormat("kpi-overview", "Kerncijfers", "Key figures",
-                     "The platform's key figures for a date and period.", ("html", "pdf", "xlsx")),
-        ReportFormat("data-export", "Gegevensexport", "Data export",
-                     "Aggregated tables as a spreadsheet.", ("xlsx",)),
-    ]
+    # The key-figure overview and the data export (basisbaan.reports.core_formats).
+    from basisbaan.reports.core_formats import FORMATS
+
+    formats: list[ReportFormat] = list(FORMATS)
+    return formats
 
 
 @hookimpl(trylast=True)

@@ -287,3 +287,27 @@ def test_financing_paths_are_documented(spec):
     assert {"rate", "unit", "days", "source"} <= set(schemas["Basis"]["properties"])
     assert "projection" in schemas["Forecast"]["properties"]
     assert {"start_year", "end_year", "growth_per_year", "target"} <= set(schemas["Scenario"]["properties"])
+
+
+def test_every_key_figure_is_documented(spec):
+    prefix = "/api/v1/t/{tenant}"
+    assert_documented(spec, {f"{prefix}/kpis": {"get"}})
+    names = {p["name"] for p in spec["paths"][f"{prefix}/kpis"]["get"]["parameters"] if p["in"] == "query"}
+    assert {"as_of", "from", "to"} <= names
+    properties = spec["components"]["schemas"]["Kpi"]["properties"]
+    keys = {"participants_active", "participants_started_total", "permanent_contracts", "exits_total",
+            "exits_by_reason", "dropouts", "candidates_spoken", "candidates_not_started_by_reason", "conversion_rate",
+            "hours_distribution", "average_hours", "participants_by_neighbourhood", "absence_rate",
+            "coaching_hours_per_participant_week", "debt_support_count", "share_over_50", "by_gender", "by_household",
+            "wellbeing_change", "costs", "target", "target_year"}
+    assert keys <= set(properties)
+    for key in keys - {"target_year"}:
+        assert properties[key].get("description"), key
+
+
+def test_report_snapshot_paths_are_documented(spec):
+    prefix = "/api/v1/t/{tenant}"
+    assert_documented(spec, {f"{prefix}/report-snapshots": {"get", "post"},
+                             f"{prefix}/report-snapshots/{{snapshot_id}}": {"get"}})
+    detail = spec["components"]["schemas"]["SnapshotDetail"]["properties"]
+    assert {"html", "figures", "data_hash", "data_changed", "definition_version", "created_by"} <= set(detail)

@@ -155,7 +155,10 @@ def setup(app, client, make_tenant, make_token):
     forecast = client.post("/api/v1/t/groningen/forecasts", headers=admin, json={
         "name": "Groei", "parameters": {"start_year": 2024, "end_year": 2025, "growth_per_year": 5}})
     assert forecast.status_code == 201, forecast.json
-    ids.update({"source_id": source.json["id"], "forecast_id": forecast.json["id"]})
+    snapshot = client.post("/api/v1/t/groningen/report-snapshots", headers=admin,
+                           json={"format": "kpi-overview", "as_of": "2023-06-01"})
+    assert snapshot.status_code == 201, snapshot.json
+    ids.update({"source_id": source.json["id"], "forecast_id": forecast.json["id"], "snapshot_id": snapshot.json["id"]})
     ids.update({"participant_id": participant, "contract_id": contract, "absence_id": absence.json["id"],
                 "employer_id": employer_id, "started_candidate_id": started_candidate(client, coach, "groningen"),
                 "task_id": task.json["id"], "assignment_id": assignment.json["id"],
@@ -173,7 +176,7 @@ def _check_body(checked_on: str) -> dict:
 def _url(rule, ids) -> str:
     path = rule.rule
     for name in rule.arguments:
-        value = "groningen" if name == "tenant" else ids.get(name)
+        value = "groningen" if name == "tenant" else "kpi-overview" if name == "format_id" else ids.get(name)
         assert value is not None, f"{rule.rule}: add a real id for {name!r} to the setup fixture"
         path = re.sub(r"<(?:[^<>:]+:)?" + re.escape(name) + ">", value, path)
     return path
@@ -188,6 +191,8 @@ BODIES = {
     ("/candidates/<uuid:candidate_id>/decision", "POST"): lambda n: {"outcome": "on_hold", "decided_on": "2023-01-11"},
     ("/tasks", "POST"): lambda n: {"title": f"Matrix {n}", "category": "other", "hours_per_week": "4",
                                    "source": "area_team"},
+    ("/report-snapshots", "POST"): lambda n: {"format": "kpi-overview", "as_of": "2023-06-01",
+                                              "lang": "en" if n % 2 else "nl"},
     ("/funding-sources", "POST"): lambda n: {"name": f"Bron {n}", "kind": "agreement", "amount": "5000",
                                              "start_on": "2024-01-01", "funder": "Woningcorporatie"},
     ("/forecasts", "POST"): lambda n: {"name": f"Scenario {n}", "parameters": {
@@ -203,7 +208,9 @@ QUERIES = {("/funnel", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/wellbeing-change", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/participants/<uuid:participant_id>/costs", "GET"): {"from": "2023-01-01", "to": "2024-01-01"},
            ("/costs", "GET"): {"from": "2023-01-01", "to": "2024-01-01", "group_by": "month"},
-           ("/budget", "GET"): {"from_year": 2023, "to_year": 2024}}
+           ("/budget", "GET"): {"from_year": 2023, "to_year": 2024},
+           ("/kpis", "GET"): {"as_of": "2023-06-01"},
+           ("/reports/<string:format_id>", "GET"): {"as_of": "2023-06-01"}}
 MULTIPART = {("/candidates/import", "POST"): lambda n: {
     "file": (io.BytesIO(f"voornamen;achternaam\nKim;Import {n}\n".encode()), "candidates.csv"), "dry_run": "true"}}
 
@@ -482,3 +489,14 @@ def test_expected_matrix_for_the_current_views(app):
     assert PERMISSIONS["costs.participant"] == {"coach", "finance"}
     assert PERMISSIONS["funding.write"] == PERMISSIONS["forecasts.write"] == {"admin", "finance"}
     assert PERMISSIONS["wage_values.write"] == {"coach"}
+    # Key figures: aggregates for every role that reports.
+    assert table[("/kpis", "GET")] == "kpis.view"
+    assert {key: table[key] for key in table if key[0].startswith("/report-snapshots")} == {
+        ("/report-snapshots", "GET"): "snapshots.read",
+        ("/report-snapshots", "POST"): "snapshots.write",
+        ("/report-snapshots/<uuid:snapshot_id>", "GET"): "snapshots.read",
+    }
+    assert PERMISSIONS["snapshots.write"] == {"coach", "admin", "finance"}
+    # Reports are built from the key figures: the same roles.
+    assert table[("/reports", "GET")] == table[("/reports/<string:format_id>", "GET")] == "kpis.view"
+    assert PERMISSIONS["kpis.view"] == {"coach", "admin", "viewer", "finance"}

@@ -17,6 +17,7 @@ from basisbaan.services.audit import Actor
 from basisbaan.services.tenants import get_by_slug
 from basisbaan.tenancy import tenant_scope
 from tests.conftest import TenantRef, auth
+from tests.employment_helpers import start, started_candidate
 
 
 @pytest.fixture
@@ -231,3 +232,81 @@ def test_the_demo_finances_groningen_tilburg_and_amersfoort(app, client, demo, m
     assert scenario["parameters"]["cao"] == "cao_aan_de_slag" and scenario["parameters"]["target"] == 20
     first = client.get(f"/api/v1/t/amersfoort/forecasts/{scenario['id']}", headers=viewer).json["projection"][0]
     assert Decimal(first["starters"]) == 20 and Decimal(first["totals"]["lines"]["employer_charges"]) > 0
+
+
+def kpis(client, headers, slug, **query) -> dict:
+    response = client.get(f"/api/v1/t/{slug}/kpis", headers=headers, query_string=query)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_the_key_figures_reproduce_groningens_published_figures(app, client, demo, make_token):
+    """Every published figure of seed-figures.md through GET /kpis: stocks on the letter's date, flows over
+    the period the letter reports on."""
+    tokens, refs = demo
+    viewer = auth(make_token(refs["groningen"], "viewer"))
+    project = kpis(client, viewer, "groningen", as_of="2023-03-01", **{"from": "2020-01-01", "to": "2023-03-01"})
+    assert project["participants_active"] == 56
+    assert project["exits_total"] == 4 and project["dropouts"] == 0
+    assert project["exits_by_reason"] == {"deceased": 1, "pension_age": 1, "regular_job": 1, "self_employed": 1}
+    assert project["candidates_spoken"] == 151
+    assert project["candidates_not_started_by_reason"] == {"cannot": 20, "will_not": 40, "may_not": 40}
+    assert Decimal(project["conversion_rate"]) == pytest.approx(Decimal("0.33"), abs=Decimal("0.005"))
+    bands = project["hours_distribution"]
+    assert (bands["32"], bands["36"], bands["20_28"]) == (34, 8, 14)  # 60%, 14%, 26% of 56
+    assert Decimal("30.5") <= Decimal(project["average_hours"]) < 31  # "almost 31"
+    hoods = project["participants_by_neighbourhood"]
+    assert {k: hoods[k] for k in ("De Hoogte/Indische Buurt", "Beijum", "Paddepoel", "De Wijert", "Rivierenbuurt",
+                                  "Oosterpark", "Vinkhuizen")} == {
+        "De Hoogte/Indische Buurt": 9, "Beijum": 7, "Paddepoel": 6, "De Wijert": 5, "Rivierenbuurt": 5,
+        "Oosterpark": 4, "Vinkhuizen": 4}
+    assert "Haren" in hoods
+    assert project["debt_support_count"] == 13
+    assert Decimal(project["share_over_50"]) > Decimal("0.5")  # most are over 50
+    assert project["by_gender"]["male"] > project["by_gender"]["female"]
+    assert project["by_household"]["single"] > sum(n for k, n in project["by_household"].items() if k != "single")
+    assert (project["target"], project["target_year"]) == (250, 2026)
+    change = {k: Decimal(v) for k, v in project["wellbeing_change"].items()}
+    assert all(v > 0 for v in change.values()) and set(sorted(change, key=change.get)[-2:]) == {"income", "savings"}
+    assert Decimal(project["costs"]["gross"]) > 0
+    whole = kpis(client, viewer, "groningen", as_of="2023-03-01", **{"from": "2020-03-01", "to": "2023-03-01"})
+    assert Decimal(whole["absence_rate"]) == pytest.approx(Decimal("0.073"), abs=Decimal("0.0005"))
+    for start, end, rate in (("2021-01-01", "2022-01-01", "0.036"), ("2022-09-01", "2023-03-01", "0.117")):
+        found = kpis(client, viewer, "groningen", as_of="2023-03-01", **{"from": start, "to": end})
+        assert Decimal(found["absence_rate"]) == pytest.approx(Decimal(rate), abs=Decimal("0.0005")), start
+    for start, end, hours in (("2021-07-01", "2022-01-01", "2.4"), ("2022-07-01", "2023-01-01", "1.9")):
+        found = kpis(client, viewer, "groningen", as_of="2023-03-01", **{"from": start, "to": end})
+        assert Decimal(found["coaching_hours_per_participant_week"]) == pytest.approx(Decimal(hours),
+                                                                                        abs=Decimal("0.05")), start
+    later = kpis(client, viewer, "groningen", as_of="2024-04-01")
+    assert (later["participants_active"], later["permanent_contracts"], later["exits_total"]) == (132, 20, 9)
+    assert later["exits_by_reason"] == {"back_on_benefits": 1, "deceased": 2, "pension_age": 2, "regular_job": 2,
+                                        "self_employed": 1, "sheltered_work": 1}
+    assert kpis(client, viewer, "groningen", as_of="2021-02-03")["participants_active"] == 25
+    assert kpis(client, viewer, "groningen", as_of="2020-03-01")["participants_active"] == 7
+
+
+def test_the_key_figures_follow_the_data_and_name_bad_parameters(app, client, demo, make_token):
+    tokens, refs = demo
+    coach = tokens["groningen"]
+    before = kpis(client, coach, "groningen", as_of="2024-04-01")
+    # A new participant from 1 March 2024 on 20 hours: one more active, one more start, a new hours count.
+    employer_id = client.get("/api/v1/t/groningen/organisations", headers=coach,
+                             query_string={"kind": "employer", "q": "Thermiek"}).json[0]["id"]
+    candidate = started_candidate(client, coach, "groningen", referral="2024-01-05", talked="2024-01-10",
+                                  decided="2024-01-20")
+    start(client, coach, "groningen", candidate, employer_id, started_on="2024-03-01", end_on="2025-02-28",
+          hours_per_week="20")
+    after = kpis(client, coach, "groningen", as_of="2024-04-01")
+    assert after["participants_active"] == before["participants_active"] + 1
+    assert after["participants_started_total"] == before["participants_started_total"] + 1
+    assert after["hours_distribution"]["20_28"] == before["hours_distribution"]["20_28"] + 1
+    assert Decimal(after["average_hours"]) < Decimal(before["average_hours"])
+    for query, name in (({"as_of": "2019-01-01"}, "as_of"), ({"as_of": "2023-02-30"}, "as_of"),
+                        ({"as_of": "2023-03-01", "from": "2023-03-01", "to": "2023-01-01"}, "from"),
+                        ({}, "as_of")):
+        response = client.get("/api/v1/t/groningen/kpis", headers=coach, query_string=query)
+        assert response.status_code == 422 and name in response.json["errors"], (query, response.json)
+    jobcoach = auth(make_token(refs["groningen"], "jobcoach"))
+    assert client.get("/api/v1/t/groningen/kpis", headers=jobcoach,
+                      query_string={"as_of": "2024-04-01"}).status_code == 403

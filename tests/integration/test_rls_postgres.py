@@ -20,7 +20,7 @@ from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
                               GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
-                              Forecast, FundingAllocation, FundingSource, WageValueAssessment,
+                              Forecast, FundingAllocation, FundingSource, WageValueAssessment, ReportSnapshot,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, TenantOwned, User, UserRole)
 from basisbaan.tenancy import RLS_SETTING, set_tenant
@@ -129,6 +129,11 @@ def _seed(conn, tenant_id: uuid.UUID, tag: str) -> None:
         "tenant_id": tenant_id, "source_id": source, "year": 2024, "amount": Decimal("100000"), "created_at": now})
     conn.execute(Forecast.__table__.insert(), {
         "tenant_id": tenant_id, "name": f"Groei {tag}", "parameters": {"start_year": 2024}, "created_at": now})
+    conn.execute(ReportSnapshot.__table__.insert(), {
+        "tenant_id": tenant_id, "format_id": "kpi-overview", "title": f"Kerncijfers {tag}", "language": "nl",
+        "as_of": date(2023, 3, 1), "period_from": date(2020, 3, 1), "period_to": date(2023, 3, 1),
+        "definition_version": "1", "data_hash": "0" * 64, "figures": {"participants_active": 1},
+        "html": f"<html>{tag}</html>", "created_at": now})
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from basisbaan.extensions import db
 from basisbaan.models import (Absence, ApiToken, Assignment, Candidate, CandidateDecision, CandidateStatusChange,
                               CoachingSession, Contract, ContractVersion, DebtSupport, DisplacementCheck,
                               GatekeeperStep, IntakeConversation, Training, WellbeingMeasurement, WorkProfile,
-                              Forecast, FundingAllocation, FundingSource, WageValueAssessment,
+                              Forecast, FundingAllocation, FundingSource, WageValueAssessment, ReportSnapshot,
                               AuditEvent, Base, Neighbourhood, Organisation, Participant, PerformanceReport, Person,
                               SsoProvider, Task, Tenant, TenantOwned, TenantSettingsVersion, User, UserRole)
 from basisbaan.tenancy import (CrossTenantWriteError, TenantScopeError, current_tenant_id, set_tenant,
@@ -122,6 +122,9 @@ def _seed(session, side: Side, families: list[str], roles: list[str]) -> None:
             WageValueAssessment(participant_id=participant.id, assessed_on=date(2023, 3, 1),
                                 wage_value_percent=Decimal("45"), assessor="UWV"),
             Forecast(name="Groei", parameters={"start_year": 2024}),
+            ReportSnapshot(format_id="kpi-overview", title="Kerncijfers", language="nl", as_of=date(2023, 3, 1),
+                           period_from=date(2020, 3, 1), period_to=date(2023, 3, 1), definition_version="1",
+                           data_hash="0" * 64, figures={"participants_active": 1}, html="<html></html>"),
         ])
         session.flush()
         source = FundingSource(name="NPG", kind="grant", amount=Decimal("200000"), start_on=date(2023, 10, 1))

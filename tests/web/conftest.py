@@ -33,7 +33,8 @@ PAGE_PREFIX = "/t/<tenant>"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 TEST_ISSUER = "https://login.example.test"
 # Path parameters whose table does not follow the `<thing>_id` -> `<thing>s` naming.
-PARAM_TABLES = {"token_id": "api_tokens", "debt_id": "debt_support", "source_id": "funding_sources"}
+PARAM_TABLES = {"token_id": "api_tokens", "debt_id": "debt_support", "source_id": "funding_sources",
+                "snapshot_id": "report_snapshots"}
 
 _counter = itertools.count(1)
 

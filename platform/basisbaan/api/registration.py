@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from basisbaan.api import (candidates, finance, health, matching, participants, reference, support, tasks, tenant,
-                           wellbeing)
+from basisbaan.api import (candidates, finance, health, kpis, matching, snapshots, participants, reference, reports, support, tasks,
+                           tenant, wellbeing)
 from basisbaan.api.errors import BasisbaanApi, handle_domain_error
 from basisbaan.errors import DomainError
 
@@ -29,7 +29,7 @@ def init_api(app: Flask) -> None:
                participants.cao_bp, tasks.bp, tasks.assignments_bp, support.coaching_bp, support.hours_bp,
                support.support_bp, matching.participant_bp, matching.candidate_bp, matching.task_bp, wellbeing.bp,
                wellbeing.change_bp, finance.participant_bp, finance.costs_bp, finance.funding_bp, finance.budget_bp,
-               finance.forecasts_bp):
+               finance.forecasts_bp, kpis.bp, snapshots.bp, reports.bp):
         api.register_blueprint(bp)
         # Machines authenticate with bearer tokens; browser sessions send X-CSRFToken (api/context.py).
         app.extensions["csrf"].exempt(bp)

@@ -72,6 +72,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "funding.write": frozenset({"admin", "finance"}),
     "forecasts.read": frozenset({"coach", "admin", "viewer", "finance"}),
     "forecasts.write": frozenset({"admin", "finance"}),
+    # Key figures are aggregates for everyone who reports; job coaches see their own participants instead.
+    "kpis.view": frozenset({"coach", "admin", "viewer", "finance"}),
+    # Freezing a report as sent to the council: those who send them; everyone who reports may open them.
+    "snapshots.read": frozenset({"coach", "admin", "viewer", "finance"}),
+    "snapshots.write": frozenset({"coach", "admin", "finance"}),
     # Moving contracts to another collective agreement (preview shows names and wages).
     "cao_transition.manage": frozenset({"admin"}),
 }

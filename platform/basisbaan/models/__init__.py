@@ -9,6 +9,7 @@ from basisbaan.models.employment import (Absence, Contract, ContractVersion, Gat
 from basisbaan.models.finance import Forecast, FundingAllocation, FundingSource, WageValueAssessment
 from basisbaan.models.person import Person
 from basisbaan.models.reference import Neighbourhood, Organisation
+from basisbaan.models.reports import ReportSnapshot
 from basisbaan.models.sso import SsoProvider
 from basisbaan.models.support import CoachingSession, DebtSupport, Training, WellbeingMeasurement
 from basisbaan.models.tenant import Tenant, TenantSettingsVersion
@@ -16,7 +17,7 @@ from basisbaan.models.work import Assignment, DisplacementCheck, Task, WorkProfi
 
 __all__ = [
     "ROLES", "Absence", "ApiToken", "Assignment", "CoachingSession", "DebtSupport", "DisplacementCheck", "Task",
-    "Training", "WellbeingMeasurement", "Forecast", "FundingAllocation", "FundingSource", "WageValueAssessment", "WorkProfile", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
+    "Training", "WellbeingMeasurement", "Forecast", "ReportSnapshot", "FundingAllocation", "FundingSource", "WageValueAssessment", "WorkProfile", "Contract", "ContractVersion", "GatekeeperStep", "Participant",
     "PerformanceReport", "AuditEvent", "Base", "Candidate", "CandidateDecision", "CandidateStatusChange",
     "IntakeConversation", "Neighbourhood", "Organisation", "Person", "SsoProvider", "Tenant",
     "TenantOwned", "TenantSettingsVersion", "User", "UserRole",

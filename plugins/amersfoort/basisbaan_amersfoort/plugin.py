@@ -42,6 +42,15 @@ def cao_terms(cao, on, settings):
     return terms_for(cao, on) if cao == CAO_AAN_DE_SLAG else None
 
 
+
+@hookimpl
+def report_formats():
+    # Its own report for the council (basisbaan_amersfoort.reports); the core adds the key figures and the export.
+    from basisbaan_amersfoort.reports import FORMATS
+
+    return list(FORMATS)
+
+
 @hookimpl
 def demo_reference_data():
     return DemoReference(

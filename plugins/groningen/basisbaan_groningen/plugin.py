@@ -62,6 +62,15 @@ def wellbeing_instrument(settings):
     return BRIDGE_TO_SELF_SUFFICIENCY
 
 
+
+@hookimpl
+def report_formats():
+    # Its own report for the council (basisbaan_groningen.reports); the core adds the key figures and the export.
+    from basisbaan_groningen.reports import FORMATS
+
+    return list(FORMATS)
+
+
 @hookimpl
 def demo_reference_data():
     return REFERENCE

@@ -46,6 +46,15 @@ def cao_terms(cao, on, settings):
     return terms_for(cao, on)
 
 
+
+@hookimpl
+def report_formats():
+    # Its own report for the council (basisbaan_tilburg.reports); the core adds the key figures and the export.
+    from basisbaan_tilburg.reports import FORMATS
+
+    return list(FORMATS)
+
+
 @hookimpl
 def demo_reference_data():
     return DemoReference(
@@ -62,7 +71,7 @@ def demo_reference_data():
         funnels=(DemoFunnel(first_referral=date(2023, 3, 1), last_decision=date(2023, 8, 31), started=5,
                             waiting_list=3, not_started={"will_not": 2, "may_not": 1}, in_conversation=2),),
         # Host organisations pay a fee for the work (amounts illustrative).
-        tasks=(DemoTask("Gastheer op wijklocaties", "hosting", "Reeshof", "Buurthuis Reeshof", places=3,
+        tasks=(DemoTask("Gastheer op wijklocaties", "hosting", "Reeshof", places=3,
                         demands=("contact_with_residents",), first_check=date(2023, 2, 15),
                         host_contribution_per_year=2400),
                DemoTask("Zwerfafval in de wijk", "litter", "Reeshof", places=3, demands=("outdoors", "walking"),
