@@ -40,6 +40,6 @@ def test_a_snapshot_keeps_what_was_sent_and_says_when_the_data_changed(client, m
         refused = client.post(api("groningen", "/report-snapshots"), headers=finance, json=body)
         assert refused.status_code in (404, 422) and field in refused.json["errors"], (body, refused.json)
     assert len(client.get(api("groningen", "/report-snapshots"), headers=finance).json) == 2
-    audit = owner_engine.connect().exec_driver_sql(
-        "SELECT count(*) FROM audit_events WHERE action = 'report.frozen'").scalar()
+    with owner_engine.connect() as conn:  # closed at once: an open one would hold its lock past the test
+        audit = conn.exec_driver_sql("SELECT count(*) FROM audit_events WHERE action = 'report.frozen'").scalar()
     assert audit == 2
